@@ -1,0 +1,117 @@
+//! Bytes to text: BOM sniffing, UTF-8 validation, then `chardetng` for legacy 8-bit encodings.
+
+use encoding_rs::{Encoding, UTF_16BE, UTF_16LE, UTF_8};
+
+use crate::ingest::RejectReason;
+
+/// Decoded text and the WHATWG label of the encoding it was read as.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decoded {
+    pub text: String,
+    pub encoding: String,
+}
+
+/// Decodes one article's bytes, or says why it cannot be used.
+pub fn decode(bytes: &[u8]) -> Result<Decoded, (RejectReason, String)> {
+    if bytes.is_empty() {
+        return Err((RejectReason::Empty, "the file has no bytes".into()));
+    }
+    let decoded = if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
+        decode_strict(encoding, &bytes[bom_len..])?
+    } else if let Ok(text) = std::str::from_utf8(bytes) {
+        Decoded { text: text.to_owned(), encoding: "utf-8".into() }
+    } else if looks_binary(bytes) {
+        return Err((
+            RejectReason::Binary,
+            format!("{} of the first {} bytes are control bytes; not text", control_bytes(bytes), sample(bytes).len()),
+        ));
+    } else {
+        let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+        detector.feed(bytes, true);
+        let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+        if encoding == UTF_8 || encoding == UTF_16LE || encoding == UTF_16BE {
+            return Err((RejectReason::Undecodable, "invalid UTF-8 and no legacy encoding fits".into()));
+        }
+        decode_strict(encoding, bytes)?
+    };
+    if decoded.text.contains('\0') || looks_binary(decoded.text.as_bytes()) {
+        return Err((RejectReason::Binary, "the text holds NUL or many control characters; not text".into()));
+    }
+    if decoded.text.trim().is_empty() {
+        return Err((RejectReason::Empty, "the text is empty or only whitespace".into()));
+    }
+    Ok(decoded)
+}
+
+fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<Decoded, (RejectReason, String)> {
+    match encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        Some(text) => Ok(Decoded { text: text.into_owned(), encoding: whatwg_label(encoding) }),
+        None => Err((
+            RejectReason::Undecodable,
+            format!("the bytes are not valid {}", whatwg_label(encoding)),
+        )),
+    }
+}
+
+/// encoding_rs names are WHATWG names in canonical case; the codebook wants the lowercase label.
+fn whatwg_label(encoding: &'static Encoding) -> String {
+    encoding.name().to_ascii_lowercase()
+}
+
+fn sample(bytes: &[u8]) -> &[u8] {
+    &bytes[..bytes.len().min(8192)]
+}
+
+fn control_bytes(bytes: &[u8]) -> usize {
+    sample(bytes).iter().filter(|&&b| b < 0x20 && !matches!(b, b'\n' | b'\r' | b'\t' | 0x0c)).count()
+}
+
+/// Text has almost no C0 controls besides whitespace; binary formats are full of them.
+fn looks_binary(bytes: &[u8]) -> bool {
+    let s = sample(bytes);
+    !s.is_empty() && (s.contains(&0) || control_bytes(bytes) * 100 > s.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utf8_with_and_without_bom() {
+        assert_eq!(decode("Kyiv – 14".as_bytes()).unwrap().encoding, "utf-8");
+        let d = decode(b"\xEF\xBB\xBFhello").unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("hello", "utf-8"));
+    }
+
+    #[test]
+    fn utf16_with_bom() {
+        let mut bytes = vec![0xFF, 0xFE];
+        for u in "Killed: 14 soldiers".encode_utf16() {
+            bytes.extend_from_slice(&u.to_le_bytes());
+        }
+        let d = decode(&bytes).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding), ("Killed: 14 soldiers", "utf-16le"));
+    }
+
+    #[test]
+    fn windows_1251_and_1252() {
+        let (cyr, _, _) = encoding_rs::WINDOWS_1251.encode("Погибли четырнадцать военнослужащих в Донецкой области, сообщили власти.");
+        assert_eq!(decode(&cyr).unwrap().encoding, "windows-1251");
+        let (lat, _, _) = encoding_rs::WINDOWS_1252.encode("The café’s owner said “fourteen” soldiers died – officials confirmed.");
+        let d = decode(&lat).unwrap();
+        assert_eq!(d.encoding, "windows-1252");
+        assert!(d.text.contains("café’s"));
+    }
+
+    #[test]
+    fn rejects_empty_binary_and_whitespace() {
+        assert_eq!(decode(b"").unwrap_err().0, RejectReason::Empty);
+        assert_eq!(decode(b"  \n\t ").unwrap_err().0, RejectReason::Empty);
+        assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err().0, RejectReason::Binary);
+    }
+
+    #[test]
+    fn truncated_utf16_is_undecodable() {
+        assert_eq!(decode(&[0xFF, 0xFE, 0x41, 0x00, 0x42]).unwrap_err().0, RejectReason::Undecodable);
+    }
+}

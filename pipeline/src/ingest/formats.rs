@@ -1,0 +1,270 @@
+//! Input formats: one-article files, JSON Lines and CSV (plain, `.gz`, `.zst`), read as a
+//! stream of items with bounded memory: no line or article larger than the limit is held.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{BufRead, BufReader, Read};
+
+use serde_json::Value;
+
+use crate::ingest::metadata::{check_dates, clean, ArticleMeta};
+use crate::ingest::{Compression, Content, Format, IngestOptions, InputFile, RawItem, RejectReason};
+use crate::lexicon::hex_sha256;
+
+/// Opens a file, undoing its compression.
+fn open(file: &InputFile) -> std::io::Result<Box<dyn Read>> {
+    let f = File::open(&file.path)?;
+    Ok(match file.compression {
+        Compression::None => Box::new(f),
+        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f))),
+        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(f)?),
+    })
+}
+
+/// Reads every item of one input file and hands each to `emit`, in file order.
+pub fn read_items<E>(file: &InputFile, opts: &IngestOptions, emit: &mut dyn FnMut(RawItem) -> Result<(), E>) -> Result<(), E> {
+    let reject = |item: Option<i64>, reason: RejectReason, detail: String| RawItem {
+        source_path: file.source_path.clone(),
+        source_item: item,
+        source_id: file.file_name().to_owned(),
+        meta: ArticleMeta::default(),
+        content: Content::Rejected(reason, detail),
+    };
+    let reader = match open(file) {
+        Ok(r) => r,
+        Err(e) => return emit(reject(None, RejectReason::Unreadable, format!("cannot open the file: {e}"))),
+    };
+    match file.format {
+        Format::Text => {
+            let mut bytes = Vec::new();
+            let limit = opts.max_article_bytes;
+            match reader.take(limit + 1).read_to_end(&mut bytes) {
+                Ok(_) if bytes.len() as u64 > limit => {
+                    emit(reject(None, RejectReason::TooLarge, format!("the article is larger than the limit of {limit} bytes")))
+                }
+                Ok(_) => emit(RawItem {
+                    source_path: file.source_path.clone(),
+                    source_item: None,
+                    source_id: file.file_name().to_owned(),
+                    meta: file.meta.clone().unwrap_or_default(),
+                    content: Content::Bytes(bytes),
+                }),
+                Err(e) => emit(reject(None, read_error_reason(&e), format!("reading the file failed: {e}"))),
+            }
+        }
+        Format::Jsonl => read_jsonl(file, opts, BufReader::new(reader), emit),
+        Format::Csv => read_csv(file, opts, reader, emit),
+    }
+}
+
+/// A decompression error means the file ends early (truncated) or is corrupt.
+fn read_error_reason(e: &std::io::Error) -> RejectReason {
+    match e.kind() {
+        std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData | std::io::ErrorKind::Other => RejectReason::Truncated,
+        _ => RejectReason::Unreadable,
+    }
+}
+
+/// Tracks record ids inside one file: the same id with other text is `duplicate_id`.
+#[derive(Default)]
+struct IdCheck(HashMap<String, String>);
+
+impl IdCheck {
+    fn check(&mut self, id: &str, text: &str) -> Option<(RejectReason, String)> {
+        let digest = hex_sha256(text.as_bytes());
+        match self.0.get(id) {
+            Some(seen) if *seen != digest => Some((RejectReason::DuplicateId, format!("id {id:?} was already used in this file by a record with other text"))),
+            Some(_) => None,
+            None => {
+                self.0.insert(id.to_owned(), digest);
+                None
+            }
+        }
+    }
+}
+
+fn read_jsonl<E>(file: &InputFile, opts: &IngestOptions, mut reader: impl BufRead, emit: &mut dyn FnMut(RawItem) -> Result<(), E>) -> Result<(), E> {
+    let mut ids = IdCheck::default();
+    let mut line = Vec::new();
+    let mut line_no: i64 = 0;
+    let limit = opts.max_article_bytes;
+    loop {
+        line.clear();
+        line_no += 1;
+        let item = Some(line_no);
+        let mk = |content: Content, source_id: String, meta: ArticleMeta| RawItem {
+            source_path: file.source_path.clone(),
+            source_item: item,
+            source_id,
+            meta,
+            content,
+        };
+        let rejected = |reason, detail| mk(Content::Rejected(reason, detail), file.file_name().to_owned(), ArticleMeta::default());
+        // Bounded read: a line over the limit is rejected and skipped without being held.
+        let read = (&mut reader).take(limit + 2).read_until(b'\n', &mut line);
+        match read {
+            Err(e) => return emit(rejected(read_error_reason(&e), format!("line {line_no}: reading failed: {e}"))),
+            Ok(0) => return Ok(()),
+            Ok(_) => {}
+        }
+        if line.len() as u64 > limit + 1 || (line.len() as u64 == limit + 2 && line.last() != Some(&b'\n')) {
+            // Skip the rest of this line.
+            let mut sink = Vec::new();
+            loop {
+                sink.clear();
+                match (&mut reader).take(1 << 20).read_until(b'\n', &mut sink) {
+                    Ok(0) => break,
+                    Ok(_) if sink.last() == Some(&b'\n') => break,
+                    Ok(_) => continue,
+                    Err(_) => break,
+                }
+            }
+            emit(rejected(RejectReason::TooLarge, format!("line {line_no} is larger than the limit of {limit} bytes")))?;
+            continue;
+        }
+        let mut bytes: &[u8] = &line;
+        if line_no == 1 {
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        if bytes.iter().all(u8::is_ascii_whitespace) {
+            continue; // a blank line is not a record
+        }
+        let value: Value = match serde_json::from_slice(bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                emit(rejected(RejectReason::MalformedJson, format!("line {line_no}: {e}")))?;
+                continue;
+            }
+        };
+        let Value::Object(obj) = value else {
+            emit(rejected(RejectReason::MalformedJson, format!("line {line_no}: a record must be a JSON object")))?;
+            continue;
+        };
+        let source_id = match obj.get("id") {
+            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
+            Some(Value::Number(n)) => n.to_string(),
+            _ => file.file_name().to_owned(),
+        };
+        let text = match obj.get("text") {
+            None | Some(Value::Null) => {
+                emit(rejected(RejectReason::NoTextField, format!("line {line_no}: the record has no `text` field")))?;
+                continue;
+            }
+            Some(Value::String(s)) => s.clone(),
+            Some(other) => {
+                emit(rejected(RejectReason::TextNotString, format!("line {line_no}: `text` is a {}, not a string", json_type(other))))?;
+                continue;
+            }
+        };
+        let meta_obj = match obj.get("metadata") {
+            Some(Value::Object(m)) => Some(m),
+            _ => None,
+        };
+        let field = |name: &str| {
+            let v = meta_obj.and_then(|m| m.get(name)).or_else(|| obj.get(name));
+            match v {
+                Some(Value::String(s)) => clean(Some(s)),
+                Some(Value::Number(n)) => Some(n.to_string()),
+                _ => None,
+            }
+        };
+        let mut meta = ArticleMeta {
+            outlet: field("outlet"),
+            title: field("title"),
+            url: field("url"),
+            published: field("published").or_else(|| field("date")),
+            published_precision: field("published_precision"),
+        };
+        // A bad date is nulled; the note becomes a `bad_metadata` row for this line.
+        let note = check_dates(&mut meta);
+        let content = match ids.check(&source_id, &text) {
+            Some((reason, detail)) => Content::Rejected(reason, format!("line {line_no}: {detail}")),
+            None => Content::Text { text, metadata_note: note },
+        };
+        emit(mk(content, source_id, meta))?;
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, emit: &mut dyn FnMut(RawItem) -> Result<(), E>) -> Result<(), E> {
+    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
+    let file_reject = |reason, detail| RawItem {
+        source_path: file.source_path.clone(),
+        source_item: None,
+        source_id: file.file_name().to_owned(),
+        meta: ArticleMeta::default(),
+        content: Content::Rejected(reason, detail),
+    };
+    let headers: Vec<String> = match rdr.byte_headers() {
+        Ok(h) => h.iter().map(|f| String::from_utf8_lossy(f).trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect(),
+        Err(e) => return emit(file_reject(RejectReason::MalformedCsv, format!("unreadable CSV header: {e}"))),
+    };
+    let col = |name: &str| headers.iter().position(|h| h == name);
+    let Some(text_col) = col("text") else {
+        return emit(file_reject(RejectReason::NoTextField, format!("the CSV header has no `text` column (columns: {})", headers.join(", "))));
+    };
+    let id_col = col("id");
+    let meta_cols = [col("outlet"), col("title"), col("url"), col("published").or_else(|| col("date")), col("published_precision")];
+    let mut ids = IdCheck::default();
+    let mut record = csv::ByteRecord::new();
+    let mut n: i64 = 0;
+    loop {
+        n += 1;
+        let rejected = |reason, detail| RawItem {
+            source_path: file.source_path.clone(),
+            source_item: Some(n),
+            source_id: file.file_name().to_owned(),
+            meta: ArticleMeta::default(),
+            content: Content::Rejected(reason, detail),
+        };
+        match rdr.read_byte_record(&mut record) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
+                emit(rejected(if fatal { RejectReason::Truncated } else { RejectReason::MalformedCsv }, format!("record {n}: {e}")))?;
+                if fatal {
+                    return Ok(());
+                }
+                continue;
+            }
+        }
+        let field = |c: Option<usize>| c.and_then(|c| record.get(c)).map(|b| String::from_utf8_lossy(b).into_owned());
+        let Some(raw_text) = record.get(text_col) else {
+            emit(rejected(RejectReason::MalformedCsv, format!("record {n} has {} fields, no `text` field", record.len())))?;
+            continue;
+        };
+        if raw_text.len() as u64 > opts.max_article_bytes {
+            emit(rejected(RejectReason::TooLarge, format!("record {n} is larger than the limit of {} bytes", opts.max_article_bytes)))?;
+            continue;
+        }
+        let Ok(text) = std::str::from_utf8(raw_text).map(str::to_owned) else {
+            emit(rejected(RejectReason::Undecodable, format!("record {n}: the text is not valid UTF-8")))?;
+            continue;
+        };
+        let source_id = clean(field(id_col).as_deref()).unwrap_or_else(|| file.file_name().to_owned());
+        let mut meta = ArticleMeta {
+            outlet: clean(field(meta_cols[0]).as_deref()),
+            title: clean(field(meta_cols[1]).as_deref()),
+            url: clean(field(meta_cols[2]).as_deref()),
+            published: clean(field(meta_cols[3]).as_deref()),
+            published_precision: clean(field(meta_cols[4]).as_deref()),
+        };
+        let note = check_dates(&mut meta);
+        let content = match ids.check(&source_id, &text) {
+            Some((reason, detail)) => Content::Rejected(reason, format!("record {n}: {detail}")),
+            None => Content::Text { text, metadata_note: note },
+        };
+        emit(RawItem { source_path: file.source_path.clone(), source_item: Some(n), source_id, meta, content })?;
+    }
+}

@@ -1,0 +1,117 @@
+//! The binary: parse arguments, run one command, turn errors into exit codes. Nothing else.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::{bail, Context, Result};
+use clap::Parser;
+
+use casualty_corpus::cli::{check_version, Cli, Command, StageArgs};
+use casualty_corpus::lexicon::LexiconSet;
+use casualty_corpus::map::Stages;
+use casualty_corpus::release::Published;
+use casualty_corpus::{eval, map, reduce, release};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Sizes both thread pools (ours and polars') before either starts.
+fn set_threads(threads: Option<usize>) -> Result<()> {
+    let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+    std::env::set_var("POLARS_MAX_THREADS", n.to_string());
+    rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("starting the thread pool")
+}
+
+fn stages(args: &StageArgs) -> Result<Stages> {
+    if !(0.0..=1.0).contains(&args.near_dup_threshold) {
+        bail!("--near-dup-threshold must be between 0 and 1, not {}", args.near_dup_threshold);
+    }
+    let lexicons = match &args.lexicons {
+        Some(dir) => LexiconSet::from_dir(dir)?,
+        None => LexiconSet::builtin(),
+    };
+    Ok(Stages::from_lexicons(&lexicons, args.ingest(), args.dedup())?)
+}
+
+fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Build(args) => {
+            check_version(&args.release_version).map_err(anyhow::Error::msg)?;
+            set_threads(args.stages.threads)?;
+            let stages = stages(&args.stages)?;
+            let started = Instant::now();
+            let summary = casualty_corpus::build(&args.stages.input, args.stages.metadata.as_deref(), &args.out, &args.release_version, &stages)
+                .with_context(|| format!("building release {}", args.release_version))?;
+            print_release(&summary.reduce, &args.out.join(&args.release_version));
+            eprintln!(
+                "time: {:.2}s (map {:.2}s, reduce {:.2}s)",
+                started.elapsed().as_secs_f64(),
+                summary.map_time.as_secs_f64(),
+                summary.reduce_time.as_secs_f64()
+            );
+        }
+        Command::Map(args) => {
+            set_threads(args.stages.threads)?;
+            let stages = stages(&args.stages)?;
+            let corpus = casualty_corpus::ingest::discover(&args.stages.input, args.stages.metadata.as_deref())?;
+            let stats = map::map_shard(&corpus, args.shard, &args.work, &stages)
+                .with_context(|| format!("mapping shard {}", args.shard.dir_name()))?;
+            eprintln!(
+                "shard {}: {} inputs, {} documents, {} rejects, {} metadata problems in {:.2}s",
+                args.shard.dir_name(),
+                stats.items,
+                stats.documents,
+                stats.rejects,
+                stats.metadata_problems,
+                stats.seconds
+            );
+        }
+        Command::Reduce(args) => {
+            check_version(&args.release_version).map_err(anyhow::Error::msg)?;
+            set_threads(args.threads)?;
+            let started = Instant::now();
+            let summary = reduce::reduce(&args.work, &args.out, &args.release_version)
+                .with_context(|| format!("reducing {} into release {}", args.work.display(), args.release_version))?;
+            print_release(&summary, &args.out.join(&args.release_version));
+            eprintln!("time: {:.2}s", started.elapsed().as_secs_f64());
+        }
+        Command::Verify { release } => {
+            let report = release::verify::verify(&release).with_context(|| format!("verifying {}", release.display()))?;
+            println!("{}: OK ({} files, {} table rows checked)", release.display(), report.files, report.rows_checked);
+        }
+        Command::Eval { release, gold, json } => {
+            let report = eval::evaluate(&release, &gold).with_context(|| format!("scoring {} against {}", release.display(), gold.display()))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                println!("{report}");
+            }
+        }
+    }
+    Ok(())
+}
+
+fn print_release(summary: &reduce::ReduceSummary, dir: &Path) {
+    let m = &summary.manifest;
+    let c = &m.counts;
+    match summary.published {
+        Published::Written => eprintln!("wrote release {} to {}", m.release_version, dir.display()),
+        Published::AlreadyIdentical => eprintln!("release {} already exists in {} with identical content; nothing to do", m.release_version, dir.display()),
+    }
+    eprintln!(
+        "inputs: {} read, {} kept, {} duplicates ({} exact bytes, {} exact text, {} near), {} rejected; {} metadata problems",
+        c.articles_in, c.kept, c.duplicates, c.exact_raw_duplicates, c.exact_text_duplicates, c.near_duplicates, c.rejects, c.metadata_problems
+    );
+    let rows: Vec<String> = release::tables::TABLES.iter().map(|t| format!("{} {}", t.name, m.table_rows.get(t.name).copied().unwrap_or(0))).collect();
+    eprintln!("rows: {}", rows.join(", "));
+}
+

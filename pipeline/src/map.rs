@@ -1,0 +1,208 @@
+//! The map side: every per-document step (decode, normalize, hashes, MinHash signature,
+//! extraction) as one pure function, and `map_shard`, which runs it over a shard of the input
+//! in parallel batches and writes the shard's intermediate files.
+
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::dedup::{minhash, DedupOptions, DocKey};
+use crate::error::PipelineError;
+use crate::extract::{ExtractInput, Extractor};
+use crate::ingest::{decode, formats, Content, Corpus, IngestOptions, RawItem, RejectReason};
+use crate::lexicon::{hex_sha256, LexiconSet};
+use crate::model::{Document, Reject};
+use crate::normalize::Normalizer;
+use crate::shard::{DocRecord, Record, ShardConfig, ShardSpec, ShardWriter};
+use crate::stats::MapStats;
+
+/// Items processed together: enough to keep every core busy, few enough to bound memory.
+pub const BATCH_ITEMS: usize = 256;
+
+/// Everything the per-document work needs, compiled once.
+#[derive(Debug, Clone)]
+pub struct Stages {
+    pub ingest: IngestOptions,
+    pub dedup: DedupOptions,
+    pub normalizer: Normalizer,
+    pub extractor: Extractor,
+    pub lexicon_digests: std::collections::BTreeMap<String, String>,
+}
+
+impl Stages {
+    pub fn from_lexicons(lexicons: &LexiconSet, ingest: IngestOptions, dedup: DedupOptions) -> Result<Stages, PipelineError> {
+        Ok(Stages {
+            ingest,
+            dedup,
+            normalizer: Normalizer::from_lexicons(lexicons)?,
+            extractor: Extractor::from_lexicons(lexicons)?,
+            lexicon_digests: lexicons.digests(),
+        })
+    }
+
+    pub fn config(&self) -> ShardConfig {
+        ShardConfig { ingest: self.ingest, dedup: self.dedup, lexicons: self.lexicon_digests.clone() }
+    }
+}
+
+/// The result of mapping one item: a document record (with its dedup key), a reject, and any
+/// metadata problem found on the way.
+pub struct Mapped {
+    pub record: Record,
+    pub key: Option<DocKey>,
+    pub problem: Option<Reject>,
+}
+
+fn reject(item: &RawItem, raw_sha256: Option<String>, reason: RejectReason, detail: String) -> Record {
+    Record::Reject(Reject {
+        source_path: item.source_path.clone(),
+        source_item: item.source_item,
+        raw_sha256,
+        reason: reason.code().into(),
+        detail,
+    })
+}
+
+/// Detects the language; `None` when the text is too short or mixed to say.
+fn language(text: &str) -> Option<String> {
+    let info = whatlang::detect(text)?;
+    let code = match info.lang() {
+        whatlang::Lang::Eng => "en",
+        whatlang::Lang::Rus => "ru",
+        whatlang::Lang::Ukr => "uk",
+        whatlang::Lang::Deu => "de",
+        whatlang::Lang::Fra => "fr",
+        whatlang::Lang::Spa => "es",
+        whatlang::Lang::Ita => "it",
+        whatlang::Lang::Por => "pt",
+        whatlang::Lang::Pol => "pl",
+        whatlang::Lang::Ara => "ar",
+        whatlang::Lang::Tur => "tr",
+        whatlang::Lang::Nld => "nl",
+        _ => return None,
+    };
+    (info.confidence() >= 0.5).then(|| code.to_owned())
+}
+
+/// One item through decode, normalize, hashing and extraction.
+pub fn map_item(item: RawItem, stages: &Stages) -> Mapped {
+    let (raw_sha256, decoded, note) = match &item.content {
+        Content::Rejected(reason, detail) => {
+            return Mapped { record: reject(&item, None, *reason, detail.clone()), key: None, problem: None };
+        }
+        Content::Bytes(bytes) => {
+            let sha = hex_sha256(bytes);
+            match decode::decode(bytes) {
+                Ok(d) => (sha, d, None),
+                Err((reason, detail)) => return Mapped { record: reject(&item, Some(sha), reason, detail), key: None, problem: None },
+            }
+        }
+        Content::Text { text, metadata_note } => {
+            let sha = hex_sha256(text.as_bytes());
+            if text.trim().is_empty() {
+                return Mapped { record: reject(&item, Some(sha), RejectReason::Empty, "the text field is empty".into()), key: None, problem: None };
+            }
+            (sha, decode::Decoded { text: text.clone(), encoding: "utf-8".into() }, metadata_note.clone())
+        }
+    };
+    let problem = note.map(|detail| Reject {
+        source_path: item.source_path.clone(),
+        source_item: item.source_item,
+        raw_sha256: Some(raw_sha256.clone()),
+        reason: RejectReason::BadMetadata.code().into(),
+        detail: format!("{detail}; the field is left null"),
+    });
+    let normalized = stages.normalizer.run(&decoded.text);
+    if normalized.text.trim().is_empty() {
+        return Mapped {
+            record: reject(&item, Some(raw_sha256), RejectReason::Empty, "nothing is left after boilerplate removal".into()),
+            key: None,
+            problem,
+        };
+    }
+    let doc_id = hex_sha256(normalized.text.as_bytes());
+    let meta = &item.meta;
+    let extraction = stages.extractor.run(&ExtractInput {
+        doc_id: &doc_id,
+        text: &normalized.text,
+        paragraphs: &normalized.paragraphs,
+        published: meta.published.as_deref(),
+        published_precision: meta.published_precision.as_deref(),
+    });
+    let key = DocKey {
+        raw_sha256: raw_sha256.clone(),
+        doc_id: doc_id.clone(),
+        published: meta.published.clone(),
+        published_precision: meta.published_precision.clone(),
+        source_path: item.source_path.clone(),
+        source_item: item.source_item,
+        signature: minhash::signature(&normalized.text, &stages.dedup.minhash),
+    };
+    let document = Document {
+        doc_id,
+        source_path: item.source_path,
+        source_item: item.source_item,
+        source_id: item.source_id,
+        raw_sha256,
+        outlet: item.meta.outlet,
+        title: item.meta.title,
+        url: item.meta.url,
+        published: item.meta.published,
+        published_precision: item.meta.published_precision,
+        language: language(&normalized.text),
+        encoding_detected: decoded.encoding,
+        char_count: normalized.text.chars().count() as i64,
+        word_count: normalized.text.split_whitespace().count() as i64,
+        sentence_count: extraction.sentences.len() as i64,
+        boilerplate_chars_removed: normalized.boilerplate_chars_removed,
+        text: normalized.text,
+    };
+    let record = DocRecord {
+        document,
+        sentences: extraction.sentences,
+        claims: extraction.claims,
+        named_casualties: extraction.named_casualties,
+        statements: extraction.statements,
+    };
+    Mapped { record: Record::Doc(Box::new(record)), key: Some(key), problem }
+}
+
+/// Maps the files of one shard into `work/shards/K-of-N/`. Items are read in order, processed in
+/// parallel batches, and written in order, so the files do not depend on the thread count.
+pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages) -> Result<MapStats, PipelineError> {
+    let started = Instant::now();
+    let mut writer = ShardWriter::create(work, shard, &stages.config())?;
+    let mut stats = MapStats::default();
+    if shard.index == 1 {
+        for problem in &corpus.metadata_problems {
+            writer.write(&Record::Reject(problem.clone()), None)?;
+            stats.metadata_problems += 1;
+        }
+    }
+    let mut batch: Vec<RawItem> = Vec::with_capacity(BATCH_ITEMS);
+    let flush = |batch: &mut Vec<RawItem>, writer: &mut ShardWriter, stats: &mut MapStats| -> Result<(), PipelineError> {
+        let mapped: Vec<Mapped> = std::mem::take(batch).into_par_iter().map(|item| map_item(item, stages)).collect();
+        for m in mapped {
+            stats.add(&m);
+            if let Some(p) = m.problem {
+                writer.write(&Record::Reject(p), None)?;
+            }
+            writer.write(&m.record, m.key.as_ref())?;
+        }
+        Ok(())
+    };
+    for file in shard.files(&corpus.files) {
+        formats::read_items(file, &stages.ingest, &mut |item| {
+            batch.push(item);
+            if batch.len() >= BATCH_ITEMS {
+                flush(&mut batch, &mut writer, &mut stats)?;
+            }
+            Ok::<(), PipelineError>(())
+        })?;
+    }
+    flush(&mut batch, &mut writer, &mut stats)?;
+    stats.seconds = started.elapsed().as_secs_f64();
+    writer.finish(&stats)?;
+    Ok(stats)
+}

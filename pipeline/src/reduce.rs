@@ -1,0 +1,119 @@
+//! The reduce side: read the shards in order, decide duplicates across the whole corpus, and
+//! stream the kept documents' rows to the release writers. Only the dedup keys of the corpus are
+//! held in memory; texts and rows pass through one document at a time.
+
+use std::path::Path;
+
+use crate::dedup::{self, DocKey, DupKind};
+use crate::error::PipelineError;
+use crate::ingest::RejectReason;
+use crate::model::{Duplicate, Reject};
+use crate::release::manifest::{input_digest, CodeVersion, Counts, Manifest};
+use crate::release::{publish, Published, ReleaseWriter};
+use crate::shard::{self, Record};
+
+/// What a reduce wrote.
+#[derive(Debug, Clone)]
+pub struct ReduceSummary {
+    pub manifest: Manifest,
+    pub published: Published,
+}
+
+/// Reduces the complete shards of `work` into the release `out/version`.
+pub fn reduce(work: &Path, out: &Path, version: &str) -> Result<ReduceSummary, PipelineError> {
+    let shards = shard::complete_shards(work)?;
+    let config = shard::read_config(&shards)?;
+    let mut keys: Vec<DocKey> = Vec::new();
+    for dir in &shards {
+        shard::read_lines(&dir.join("keys.jsonl"), |k: DocKey| {
+            keys.push(k);
+            Ok(())
+        })?;
+    }
+    let decisions = dedup::decide(&keys, &config.dedup);
+
+    std::fs::create_dir_all(out).map_err(|source| PipelineError::Io { path: out.to_owned(), source })?;
+    let staging = tempfile::Builder::new()
+        .prefix(&format!(".staging-{version}-"))
+        .tempdir_in(out)
+        .map_err(|source| PipelineError::Io { path: out.to_owned(), source })?;
+    let mut writer = ReleaseWriter::create(staging.path(), version)?;
+    let mut counts = Counts::default();
+    let mut rejects: Vec<Reject> = Vec::new();
+    let mut raw_digests: Vec<String> = keys.iter().map(|k| k.raw_sha256.clone()).collect();
+    let mut doc_index = 0usize;
+    for dir in &shards {
+        shard::read_lines(&dir.join("records.jsonl"), |record: Record| {
+            match record {
+                Record::Doc(rec) => {
+                    let i = doc_index;
+                    doc_index += 1;
+                    counts.articles_in += 1;
+                    match decisions.get(i).cloned().flatten() {
+                        None => {
+                            counts.kept += 1;
+                            writer.document(&rec)?;
+                        }
+                        Some(dropped) => {
+                            counts.duplicates += 1;
+                            match dropped.kind {
+                                DupKind::ExactRaw => counts.exact_raw_duplicates += 1,
+                                DupKind::ExactText => counts.exact_text_duplicates += 1,
+                                DupKind::Near => counts.near_duplicates += 1,
+                            }
+                            let d = &rec.document;
+                            writer.duplicate(&Duplicate {
+                                source_path: d.source_path.clone(),
+                                source_item: d.source_item,
+                                raw_sha256: d.raw_sha256.clone(),
+                                kind: dropped.kind.code().to_owned(),
+                                kept_doc_id: keys[dropped.kept].doc_id.clone(),
+                                similarity: dropped.similarity,
+                            })?;
+                        }
+                    }
+                }
+                Record::Reject(r) => {
+                    if RejectReason::is_metadata_problem(&r.reason) {
+                        counts.metadata_problems += 1;
+                    } else {
+                        counts.articles_in += 1;
+                        counts.rejects += 1;
+                        if let Some(raw) = &r.raw_sha256 {
+                            raw_digests.push(raw.clone());
+                        }
+                    }
+                    *counts.rejects_by_reason.entry(r.reason.clone()).or_default() += 1;
+                    rejects.push(r);
+                }
+            }
+            Ok(())
+        })?;
+    }
+    if doc_index != keys.len() {
+        return Err(PipelineError::Shards(format!("the shards hold {} keys but {doc_index} documents", keys.len())));
+    }
+    // Rejects arrive in input order except the sidecar's, which sort among the inputs by path.
+    rejects.sort_by(|a, b| (&a.source_path, a.source_item).cmp(&(&b.source_path, b.source_item)));
+    for r in &rejects {
+        writer.reject(r)?;
+    }
+    let manifest = Manifest {
+        name: "casualty-corpus".to_owned(),
+        release_version: version.to_owned(),
+        code_version: CodeVersion::current(),
+        input_digest: input_digest(raw_digests),
+        counts,
+        configuration: serde_json::json!({ "ingest": config.ingest, "dedup": config.dedup }),
+        lexicons: config.lexicons,
+        table_rows: Default::default(),
+        files: Vec::new(),
+    };
+    let manifest = writer.finish(manifest)?;
+    let published = publish(staging.path(), out, version)?;
+    if published == Published::Written {
+        // The staging directory was renamed away; nothing is left for the guard to remove.
+        let _ = staging.keep();
+    }
+    Ok(ReduceSummary { manifest, published })
+}

@@ -1,0 +1,148 @@
+//! The release's self-description: `datapackage.json` (Frictionless Data Package) and
+//! `README.md` (the dataset card). Both derive from the table definitions and the manifest only.
+
+use serde_json::{json, Value};
+
+use crate::release::manifest::Manifest;
+use crate::release::tables::{Kind, TABLES};
+
+/// Extraction quality measured by `eval` on the development gold for this code version
+/// (regenerated with `make quality` when extraction changes; codebook section 5).
+const QUALITY: &str = include_str!("../../../data/quality/extraction.md");
+
+pub fn datapackage(m: &Manifest) -> Vec<u8> {
+    let resources: Vec<Value> = TABLES
+        .iter()
+        .map(|t| {
+            let fields: Vec<Value> = t
+                .columns
+                .iter()
+                .map(|c| {
+                    let mut f = json!({
+                        "name": c.name,
+                        "type": match c.kind { Kind::Str => "string", Kind::Int => "integer", Kind::Float => "number", Kind::Bool => "boolean" },
+                        "description": c.description,
+                    });
+                    let mut constraints = serde_json::Map::new();
+                    if !c.nullable {
+                        constraints.insert("required".into(), json!(true));
+                    }
+                    if !c.values.is_empty() {
+                        constraints.insert("enum".into(), json!(c.values));
+                    }
+                    if !c.pattern.is_empty() {
+                        constraints.insert("pattern".into(), json!(c.pattern.trim_start_matches('^').trim_end_matches('$')));
+                    }
+                    if !constraints.is_empty() {
+                        f["constraints"] = Value::Object(constraints);
+                    }
+                    if c.kind == Kind::Bool {
+                        f["trueValues"] = json!(["true"]);
+                        f["falseValues"] = json!(["false"]);
+                    }
+                    f
+                })
+                .collect();
+            let mut schema = json!({ "fields": fields, "missingValues": [""] });
+            if !t.primary_key.is_empty() && t.name != "duplicates" {
+                schema["primaryKey"] = json!(t.primary_key);
+            }
+            if !t.foreign_keys.is_empty() {
+                schema["foreignKeys"] = Value::Array(
+                    t.foreign_keys
+                        .iter()
+                        .map(|fk| json!({ "fields": fk.fields, "reference": { "resource": fk.table, "fields": fk.reference } }))
+                        .collect(),
+                );
+            }
+            json!({
+                "name": t.name,
+                "path": format!("csv/{}.csv", t.name),
+                "profile": "tabular-data-resource",
+                "format": "csv",
+                "mediatype": "text/csv",
+                "encoding": "utf-8",
+                "description": t.description,
+                "dialect": { "delimiter": ",", "header": true, "lineTerminator": "\n", "quoteChar": "\"", "doubleQuote": true },
+                "schema": schema,
+            })
+        })
+        .collect();
+    let package = json!({
+        "profile": "tabular-data-package",
+        "name": "casualty-corpus",
+        "title": "Casualty-reporting corpus",
+        "description": "News articles annotated with casualty claims, named casualties and official statements about war casualties.",
+        "version": m.release_version,
+        "resources": resources,
+    });
+    let mut bytes = serde_json::to_vec_pretty(&package).unwrap_or_default();
+    bytes.push(b'\n');
+    bytes
+}
+
+pub fn dataset_card(m: &Manifest) -> String {
+    let c = &m.counts;
+    let mut s = String::new();
+    s.push_str(&format!("# Casualty-reporting corpus, release {}\n\n", m.release_version));
+    s.push_str(
+        "News articles about armed conflict, annotated with every stated count of killed, wounded, \
+         captured or missing people (who claims it, how hedged, when), the named casualties, and the \
+         official statements that deny, withhold or disclose such figures. The rules are those of the \
+         project's codebook.\n\n",
+    );
+    s.push_str("## Sources\n\n");
+    s.push_str(&format!(
+        "{} article inputs were read (input digest `{}`): {} kept, {} dropped as duplicates \
+         ({} identical bytes, {} identical normalized text, {} near duplicates), {} rejected. \
+         {} metadata rows had problems (listed in `rejects`).\n\n",
+        c.articles_in, m.input_digest, c.kept, c.duplicates, c.exact_raw_duplicates, c.exact_text_duplicates, c.near_duplicates, c.rejects, c.metadata_problems
+    ));
+    if !c.rejects_by_reason.is_empty() {
+        s.push_str("| reject reason | rows |\n|---|---|\n");
+        for (reason, n) in &c.rejects_by_reason {
+            s.push_str(&format!("| `{reason}` | {n} |\n"));
+        }
+        s.push('\n');
+    }
+    s.push_str("## How it was built\n\n");
+    s.push_str(&format!(
+        "By `{} {}` (commit `{}`): `casualty-corpus build --release-version {}`. Stages: ingest \
+         (encoding detection, rejects with reasons) -> normalize (Unicode NFC, spaces, boilerplate, \
+         repeated paragraphs, captions marked) -> dedup (SHA-256 of bytes and of normalized text; \
+         MinHash LSH near duplicates) -> extract (sentences, claims, named casualties, statements) -> \
+         release. Configuration and lexicon digests are in `manifest.json`; the same inputs, code and \
+         configuration give the same bytes.\n\n",
+        m.code_version.crate_name, m.code_version.crate_version, m.code_version.commit, m.release_version
+    ));
+    s.push_str("## Files\n\n`parquet/<table>.parquet` and `csv/<table>.csv` (the same rows; CSV nulls are empty fields), \
+                `schemas/<table>.schema.json` (JSON Schema of one row), `datapackage.json` (Frictionless), \
+                `manifest.json` (checksums).\n\n");
+    s.push_str("| table | rows | one row is |\n|---|---|---|\n");
+    for t in TABLES {
+        s.push_str(&format!("| `{}` | {} | {} |\n", t.name, m.table_rows.get(t.name).copied().unwrap_or(0), t.description));
+    }
+    s.push_str("\n## Fields\n\n");
+    for t in TABLES {
+        s.push_str(&format!("### {}\n\n| column | type | null | meaning |\n|---|---|---|---|\n", t.name));
+        for col in t.columns {
+            let kind = match col.kind { Kind::Str => "string", Kind::Int => "int64", Kind::Float => "float64", Kind::Bool => "boolean" };
+            let values = if col.values.is_empty() { String::new() } else { format!(" One of: {}.", col.values.join(", ")) };
+            s.push_str(&format!("| `{}` | {} | {} | {}{} |\n", col.name, kind, if col.nullable { "yes" } else { "no" }, col.description, values));
+        }
+        s.push('\n');
+    }
+    s.push_str("## Extraction quality\n\n");
+    s.push_str(QUALITY.trim());
+    s.push_str("\n\n## Known limitations\n\n");
+    s.push_str(
+        "- Extraction is rule-based (patterns and word lists in the lexicons whose digests the manifest \
+         records): it reads English only, and phrasings the rules do not know are missed.\n\
+         - Counts are as stated in the text: the same event reported twice gives two claim rows (claims are mentions).\n\
+         - Near-duplicate detection estimates Jaccard similarity from MinHash signatures; pairs near the \
+         threshold may fall either side.\n\
+         - `event_date` is resolved from the article's own date; where the article is undated or the time \
+         expression is vague it stays null.\n",
+    );
+    s
+}

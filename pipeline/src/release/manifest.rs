@@ -1,0 +1,156 @@
+//! `manifest.json`: what the release is, what it was made from and with, and the checksum of
+//! every file. Nothing here may depend on how or where the build ran (codebook section 7).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::PipelineError;
+use crate::lexicon::hex_sha256;
+
+pub const MANIFEST: &str = "manifest.json";
+
+/// The code that made a release.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CodeVersion {
+    pub crate_name: String,
+    pub crate_version: String,
+    /// The git commit the binary was built from (`-dirty` when the tree had changes).
+    pub commit: String,
+}
+
+impl CodeVersion {
+    pub fn current() -> CodeVersion {
+        CodeVersion {
+            crate_name: env!("CARGO_PKG_NAME").to_owned(),
+            crate_version: env!("CARGO_PKG_VERSION").to_owned(),
+            commit: env!("CASUALTY_CORPUS_COMMIT").to_owned(),
+        }
+    }
+}
+
+/// Article accounting: `articles_in = kept + duplicates + rejects`.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Counts {
+    pub articles_in: u64,
+    pub kept: u64,
+    pub duplicates: u64,
+    pub exact_raw_duplicates: u64,
+    pub exact_text_duplicates: u64,
+    pub near_duplicates: u64,
+    pub rejects: u64,
+    /// Rows of `rejects` about metadata (`bad_metadata`, `metadata_unmatched`), not articles.
+    pub metadata_problems: u64,
+    pub rejects_by_reason: BTreeMap<String, u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FileEntry {
+    pub path: String,
+    pub sha256: String,
+    pub bytes: u64,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub rows: Option<u64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub name: String,
+    pub release_version: String,
+    pub code_version: CodeVersion,
+    /// SHA-256 of the sorted `raw_sha256` of every article input, one per line.
+    pub input_digest: String,
+    pub counts: Counts,
+    pub configuration: serde_json::Value,
+    /// SHA-256 of each lexicon file.
+    pub lexicons: BTreeMap<String, String>,
+    pub table_rows: BTreeMap<String, u64>,
+    pub files: Vec<FileEntry>,
+}
+
+impl Manifest {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).unwrap_or_default();
+        bytes.push(b'\n');
+        bytes
+    }
+
+    pub fn read(release: &Path) -> Result<Manifest, PipelineError> {
+        let path = release.join(MANIFEST);
+        let bytes = std::fs::read(&path).map_err(|source| PipelineError::Io { path: path.clone(), source })?;
+        serde_json::from_slice(&bytes).map_err(|e| PipelineError::Verify(format!("{}: not a manifest: {e}", path.display())))
+    }
+}
+
+/// The input digest from every article input's raw SHA-256.
+pub fn input_digest(mut raw: Vec<String>) -> String {
+    raw.sort_unstable();
+    let mut joined = String::with_capacity(raw.len() * 65);
+    for r in raw {
+        joined.push_str(&r);
+        joined.push('\n');
+    }
+    hex_sha256(joined.as_bytes())
+}
+
+/// Every file under a release directory but the manifest, as `/`-separated relative paths in
+/// byte order.
+pub fn relative_files(dir: &Path) -> Result<Vec<String>, PipelineError> {
+    fn walk(dir: &Path, prefix: &str, out: &mut Vec<String>) -> Result<(), PipelineError> {
+        let rd = std::fs::read_dir(dir).map_err(|source| PipelineError::Io { path: dir.to_owned(), source })?;
+        for e in rd {
+            let e = e.map_err(|source| PipelineError::Io { path: dir.to_owned(), source })?;
+            let name = e.file_name().to_string_lossy().into_owned();
+            let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+            if e.path().is_dir() {
+                walk(&e.path(), &rel, out)?;
+            } else if rel != MANIFEST {
+                out.push(rel);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    walk(dir, "", &mut out)?;
+    out.sort();
+    Ok(out)
+}
+
+/// SHA-256 and size of a file, streamed.
+pub fn file_digest(path: &Path) -> Result<(String, u64), PipelineError> {
+    use sha2::{Digest, Sha256};
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|source| PipelineError::Io { path: path.to_owned(), source })?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut n = 0u64;
+    loop {
+        let k = f.read(&mut buf).map_err(|source| PipelineError::Io { path: path.to_owned(), source })?;
+        if k == 0 {
+            break;
+        }
+        h.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((crate::lexicon::hex(&h.finalize()), n))
+}
+
+/// The manifest's file list: every file with its digest, and rows for tables.
+pub fn list_files(dir: &Path, table_rows: &BTreeMap<String, u64>) -> Result<Vec<FileEntry>, PipelineError> {
+    relative_files(dir)?
+        .into_iter()
+        .map(|rel| {
+            let (sha256, bytes) = file_digest(&dir.join(&rel))?;
+            let rows = table_of(&rel).and_then(|t| table_rows.get(t).copied());
+            Ok(FileEntry { path: rel, sha256, bytes, rows })
+        })
+        .collect()
+}
+
+/// The table a data file holds: `parquet/x.parquet` and `csv/x.csv` hold table `x`.
+pub fn table_of(rel: &str) -> Option<&str> {
+    rel.strip_prefix("parquet/")
+        .and_then(|r| r.strip_suffix(".parquet"))
+        .or_else(|| rel.strip_prefix("csv/").and_then(|r| r.strip_suffix(".csv")))
+}
