@@ -1,1 +1,6 @@
+//! End-to-end tests: one target, so the polars-heavy binary and library link once.
 
+mod util;
+
+mod bad_input;
+mod e2e;

@@ -80,7 +80,7 @@ mod tests {
     fn utf8_with_and_without_bom() {
         assert_eq!(decode("Kyiv – 14".as_bytes()).unwrap().encoding, "utf-8");
         let d = decode(b"\xEF\xBB\xBFhello").unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("hello", "utf-8"));
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), ("hello", "utf-8"));
     }
 
     #[test]
@@ -90,7 +90,7 @@ mod tests {
             bytes.extend_from_slice(&u.to_le_bytes());
         }
         let d = decode(&bytes).unwrap();
-        assert_eq!((d.text.as_str(), d.encoding), ("Killed: 14 soldiers", "utf-16le"));
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), ("Killed: 14 soldiers", "utf-16le"));
     }
 
     #[test]

@@ -1,0 +1,137 @@
+//! Bad and varied input: every article input ends in exactly one of documents, duplicates, rejects.
+
+use crate::util::{csv_rows, manifest, Workdir};
+
+fn utf16le(s: &str) -> Vec<u8> {
+    let mut b = vec![0xFF, 0xFE];
+    for u in s.encode_utf16() {
+        b.extend_from_slice(&u.to_le_bytes());
+    }
+    b
+}
+
+const STORY: &str = "Ukrainian officials said on Tuesday that at least 14 civilians were killed and 30 wounded when a missile struck an apartment block in the city centre. Rescue workers were still searching the rubble late into the night, and the regional governor declared two days of mourning for the victims of the attack.";
+
+#[test]
+fn every_input_is_accounted_for() {
+    let w = Workdir::new();
+    w.write("in/a_story.txt", STORY);
+    w.write("in/b_crlf_bom_copy.txt", format!("\u{feff}{}\r\n", STORY.replace(". ", ".\r\n")).replace(".\r\n", ". "));
+    w.write("in/c_same_bytes.txt", STORY);
+    w.write("in/d_utf16.txt", utf16le("Two soldiers were wounded in shelling near the border village, the regional governor said on Friday."));
+    let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode("The café owner said “fourteen” people were killed – officials confirmed the toll on Monday evening.");
+    w.write("in/e_cp1252.txt", cp1252);
+    w.write("in/f_empty.txt", "");
+    w.write("in/g_binary.txt", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR\0\0\0\x10");
+    w.write("in/h_truncated_utf16.txt", [0xFF, 0xFE, 0x41, 0x00, 0x42]);
+    w.write(
+        "in/i_records.jsonl",
+        concat!(
+            r#"{"id": "r1", "text": "Five soldiers were captured near the river crossing on Sunday, according to the general staff.", "metadata": {"outlet": "Wire", "published": "2024-05-02"}}"#, "\n",
+            r#"{"id": "r2", "text": "#, "\n",
+            "\n",
+            r#"{"id": "r3"}"#, "\n",
+            r#"{"id": "r4", "text": 42}"#, "\n",
+            r#"{"id": "r1", "text": "A different text under the same id."}"#, "\n",
+            r#"[1, 2]"#, "\n",
+            r#"{"id": "r8", "text": "Nine people were missing after the flood, local officials said on Monday.", "metadata": {"published": "May 2024"}}"#, "\n",
+        ),
+    );
+    w.write("in/j_table.csv", "id,title,text\nc1,Headline,\"Three medics were killed when their ambulance was hit, the ministry said.\"\nc2,Empty,\n");
+    w.write("in/k_no_text.csv", "id,body\nx,hello\n");
+    w.write("in/metadata.csv", "file,outlet,title,url,published,published_precision\na_story.txt,Daily,Strike,,2024-03-01,day\ne_cp1252.txt,Daily,,,2024-13-01,day\nmissing.txt,Daily,,,2024-03-01,day\n");
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    let m = manifest(&release);
+    let c = &m["counts"];
+    let (inputs, kept, dups, rejects) = (c["articles_in"].as_u64().unwrap(), c["kept"].as_u64().unwrap(), c["duplicates"].as_u64().unwrap(), c["rejects"].as_u64().unwrap());
+    assert_eq!(inputs, kept + dups + rejects);
+    // 8 one-article files, 7 JSONL records (the blank line is not one), 2 CSV records, 1 CSV file without text.
+    assert_eq!(inputs, 8 + 7 + 2 + 1);
+
+    let rejects_rows = csv_rows(&release, "rejects");
+    let reasons: Vec<(String, String, String)> = rejects_rows.iter().map(|r| (r["source_path"].clone(), r["source_item"].clone(), r["reason"].clone())).collect();
+    let expect = [
+        ("f_empty.txt", "", "empty"),
+        ("g_binary.txt", "", "binary"),
+        ("h_truncated_utf16.txt", "", "undecodable"),
+        ("i_records.jsonl", "2", "malformed_json"),
+        ("i_records.jsonl", "4", "no_text_field"),
+        ("i_records.jsonl", "5", "text_not_string"),
+        ("i_records.jsonl", "6", "duplicate_id"),
+        ("i_records.jsonl", "7", "malformed_json"),
+        ("i_records.jsonl", "8", "bad_metadata"),
+        ("j_table.csv", "2", "empty"),
+        ("k_no_text.csv", "", "no_text_field"),
+        ("metadata.csv", "2", "bad_metadata"),
+        ("metadata.csv", "3", "metadata_unmatched"),
+    ];
+    for (path, item, reason) in expect {
+        assert!(reasons.contains(&(path.into(), item.into(), reason.into())), "no {reason} reject for {path}:{item} in {reasons:#?}");
+    }
+    assert_eq!(rejects_rows.len(), expect.len(), "{reasons:#?}");
+    let malformed = rejects_rows.iter().find(|r| r["source_item"] == "2").unwrap();
+    assert!(malformed["detail"].contains("line 2"), "{}", malformed["detail"]);
+
+    let dups = csv_rows(&release, "duplicates");
+    let kinds: Vec<(&str, &str)> = dups.iter().map(|d| (d["source_path"].as_str(), d["kind"].as_str())).collect();
+    assert_eq!(kinds, vec![("b_crlf_bom_copy.txt", "exact_text"), ("c_same_bytes.txt", "exact_raw")]);
+
+    let docs = csv_rows(&release, "documents");
+    let enc: Vec<(&str, &str)> = docs.iter().map(|d| (d["source_path"].as_str(), d["encoding_detected"].as_str())).collect();
+    assert!(enc.contains(&("d_utf16.txt", "utf-16le")), "{enc:?}");
+    assert!(enc.contains(&("e_cp1252.txt", "windows-1252")), "{enc:?}");
+    let cp = docs.iter().find(|d| d["source_path"] == "e_cp1252.txt").unwrap();
+    assert!(cp["text"].contains("café owner said “fourteen”"));
+    assert_eq!(cp["published"], "", "the bad date is nulled");
+    let rec = docs.iter().find(|d| d["source_id"] == "r1").unwrap();
+    assert_eq!((rec["source_path"].as_str(), rec["source_item"].as_str(), rec["outlet"].as_str()), ("i_records.jsonl", "1", "Wire"));
+    assert_eq!(rec["published_precision"], "day");
+    let csv_doc = docs.iter().find(|d| d["source_id"] == "c1").unwrap();
+    assert_eq!((csv_doc["title"].as_str(), csv_doc["source_item"].as_str()), ("Headline", "1"));
+    w.run(&["verify", release.to_str().unwrap()], true);
+}
+
+#[test]
+fn compressed_jsonl_is_read() {
+    use std::io::Write;
+    let w = Workdir::new();
+    let lines = "{\"id\": \"1\", \"text\": \"Four soldiers were killed in an ambush, the army said.\"}\n{\"id\": \"2\", \"text\": \"Seven civilians were wounded by shelling, local officials said.\"}\n";
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(lines.as_bytes()).unwrap();
+    w.write("in/a.jsonl.gz", gz.finish().unwrap());
+    w.write("in/b.jsonl.zst", zstd::encode_all(lines.replace("\"1\"", "\"3\"").replace("Four", "Six").as_bytes(), 3).unwrap());
+    let mut truncated = zstd::encode_all(lines.repeat(200).as_bytes(), 3).unwrap();
+    truncated.truncate(truncated.len() / 2);
+    w.write("in/c.jsonl.zst", truncated);
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    let docs = csv_rows(&release, "documents");
+    assert!(docs.iter().any(|d| d["source_path"] == "a.jsonl.gz" && d["source_item"] == "2"));
+    assert!(docs.iter().any(|d| d["source_path"] == "b.jsonl.zst" && d["source_item"] == "1"));
+    let rejects = csv_rows(&release, "rejects");
+    assert!(rejects.iter().any(|r| r["source_path"] == "c.jsonl.zst" && r["reason"] == "truncated"), "{rejects:?}");
+    let m = manifest(&release);
+    let c = &m["counts"];
+    assert_eq!(c["articles_in"].as_u64(), Some(c["kept"].as_u64().unwrap() + c["duplicates"].as_u64().unwrap() + c["rejects"].as_u64().unwrap()));
+}
+
+#[test]
+fn too_large_articles_are_rejected_not_read() {
+    let w = Workdir::new();
+    w.write("in/big.txt", "word ".repeat(5000));
+    w.write("in/lines.jsonl", format!("{{\"id\":\"1\",\"text\":\"{}\"}}\n{{\"id\":\"2\",\"text\":\"short one\"}}\n", "x".repeat(5000)));
+    let release = w.build(&w.path("in"), "out", "1", &["--max-article-bytes", "1000"]);
+    let rejects = csv_rows(&release, "rejects");
+    let got: Vec<(&str, &str, &str)> = rejects.iter().map(|r| (r["source_path"].as_str(), r["source_item"].as_str(), r["reason"].as_str())).collect();
+    assert_eq!(got, vec![("big.txt", "", "too_large"), ("lines.jsonl", "1", "too_large")]);
+    assert_eq!(csv_rows(&release, "documents").len(), 1);
+}
+
+#[test]
+fn fatal_errors_are_one_clear_line() {
+    let w = Workdir::new();
+    let out = w.run(&["build", "--input", "no/such/dir", "--out", "out", "--release-version", "1"], false);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.starts_with("error: ") && err.contains("no/such/dir"), "{err}");
+    let out = w.run(&["build", "--input", "no", "--out", "out", "--release-version", "../x"], false);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("release version"));
+}

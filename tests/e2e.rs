@@ -1,0 +1,177 @@
+//! The whole pipeline on `data/raw`: release layout, verify, determinism, overwrite refusal.
+
+use crate::util::{assert_same_tree, csv_rows, manifest, repo, tree, Workdir};
+use casualty_corpus::release::tables::TABLES;
+
+#[test]
+fn builds_data_raw_into_a_complete_verified_release() {
+    let w = Workdir::new();
+    let release = w.build(&repo().join("data/raw"), "releases", "0.1.0", &[]);
+    for t in TABLES {
+        for f in [format!("parquet/{}.parquet", t.name), format!("csv/{}.csv", t.name), format!("schemas/{}.schema.json", t.name)] {
+            assert!(release.join(&f).is_file(), "{f} missing");
+        }
+    }
+    for f in ["manifest.json", "datapackage.json", "README.md"] {
+        assert!(release.join(f).is_file(), "{f} missing");
+    }
+    let out = w.run(&["verify", release.to_str().unwrap()], true);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("OK"));
+
+    let m = manifest(&release);
+    assert_eq!(m["counts"]["articles_in"], 5);
+    assert_eq!(m["counts"]["kept"], 5);
+    assert_eq!(m["release_version"], "0.1.0");
+    // The input digest is the SHA-256 of the sorted raw digests, one per line.
+    let mut raw: Vec<String> = std::fs::read_dir(repo().join("data/raw"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.file_name().unwrap() != "metadata.csv")
+        .map(|p| casualty_corpus::lexicon::hex_sha256(&std::fs::read(p).unwrap()))
+        .collect();
+    raw.sort();
+    let joined: String = raw.iter().map(|r| format!("{r}\n")).collect();
+    assert_eq!(m["input_digest"], casualty_corpus::lexicon::hex_sha256(joined.as_bytes()));
+    // Every file but the manifest is listed, with rows for tables.
+    let listed: Vec<&str> = m["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    assert_eq!(listed.len(), 7 * 3 + 2);
+    assert_eq!(m["files"].as_array().unwrap().iter().find(|f| f["path"] == "csv/documents.csv").unwrap()["rows"], 5);
+
+    let docs = csv_rows(&release, "documents");
+    assert_eq!(docs.len(), 5);
+    let first = &docs[0];
+    assert_eq!(first["source_path"], "000_0346a224d8fb9e5a.txt");
+    assert_eq!(first["source_item"], "", "null source_item for a one-article file");
+    assert_eq!(first["outlet"], "The Moscow Times");
+    assert_eq!(first["published"], "2015-05-28");
+    assert_eq!(first["encoding_detected"], "utf-8");
+    assert_eq!(first["language"], "en");
+    assert_eq!(first["doc_id"], casualty_corpus::lexicon::hex_sha256(first["text"].as_bytes()));
+    // Blank metadata is null, not an empty string: 001 has no title (empty CSV field either way),
+    // and the Parquet file says null.
+    assert_eq!(docs[1]["title"], "");
+    assert!(!first["text"].contains('\u{a0}'), "no-break spaces are normalized");
+    // Rows are in source_path order.
+    let paths: Vec<&str> = docs.iter().map(|d| d["source_path"].as_str()).collect();
+    let mut sorted = paths.clone();
+    sorted.sort();
+    assert_eq!(paths, sorted);
+    // Sentences cover their text by code-point offsets.
+    for s in csv_rows(&release, "sentences") {
+        let doc = docs.iter().find(|d| d["doc_id"] == s["doc_id"]).expect("sentence of a document");
+        let (a, b): (usize, usize) = (s["start"].parse().unwrap(), s["end"].parse().unwrap());
+        let span: String = doc["text"].chars().skip(a).take(b - a).collect();
+        assert_eq!(span, s["text"]);
+    }
+}
+
+#[test]
+fn same_bytes_for_any_thread_count_and_shard_split() {
+    let w = Workdir::new();
+    let input = repo().join("data/raw");
+    let one = w.build(&input, "t1", "0.1.0", &["--threads", "1"]);
+    let two = w.build(&input, "t2", "0.1.0", &["--threads", "2"]);
+    assert_same_tree(&one, &two);
+    // The map/reduce seam: three shards mapped separately, then reduced, give the same release.
+    for k in 1..=3 {
+        w.run(&["map", "--input", input.to_str().unwrap(), "--shard", &format!("{k}/3"), "--work", "work"], true);
+    }
+    w.run(&["reduce", "--work", "work", "--out", "sharded", "--release-version", "0.1.0"], true);
+    assert_same_tree(&one, &w.path("sharded/0.1.0"));
+}
+
+#[test]
+fn schemas_match_checked_in() {
+    let dir = repo().join("schemas");
+    let update = std::env::var_os("UPDATE_SCHEMAS").is_some();
+    for t in TABLES {
+        let path = dir.join(format!("{}.schema.json", t.name));
+        let generated = t.json_schema_bytes();
+        if update {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(&path, &generated).unwrap();
+        }
+        let checked_in = std::fs::read(&path).unwrap_or_else(|_| panic!("{} missing: run `make schemas`", path.display()));
+        assert!(checked_in == generated, "{} differs from the table definition: run `make schemas` and review the diff", path.display());
+    }
+    // And a release carries exactly these schemas.
+    let w = Workdir::new();
+    let release = w.build(&repo().join("data/raw"), "r", "0.1.0", &[]);
+    for t in TABLES {
+        let name = format!("{}.schema.json", t.name);
+        assert_eq!(std::fs::read(release.join("schemas").join(&name)).unwrap(), std::fs::read(dir.join(&name)).unwrap(), "{name}");
+    }
+}
+
+#[test]
+fn verify_names_a_changed_missing_or_extra_file() {
+    let w = Workdir::new();
+    let release = w.build(&repo().join("data/raw"), "r", "0.1.0", &[]);
+    let r = release.to_str().unwrap();
+    let csv = release.join("csv/documents.csv");
+    let original = std::fs::read(&csv).unwrap();
+    let mut changed = original.clone();
+    let last = changed.len() - 2;
+    changed[last] ^= 1;
+    std::fs::write(&csv, &changed).unwrap();
+    let out = w.run(&["verify", r], false);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("csv/documents.csv: checksum mismatch"), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::write(&csv, &original).unwrap();
+    w.run(&["verify", r], true);
+
+    std::fs::write(release.join("notes.txt"), "hello").unwrap();
+    let out = w.run(&["verify", r], false);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("notes.txt: extra file"));
+    std::fs::remove_file(release.join("notes.txt")).unwrap();
+
+    let pq = release.join("parquet/statements.parquet");
+    let bytes = std::fs::read(&pq).unwrap();
+    std::fs::remove_file(&pq).unwrap();
+    let out = w.run(&["verify", r], false);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("parquet/statements.parquet: missing"));
+    std::fs::write(&pq, bytes).unwrap();
+    w.run(&["verify", r], true);
+}
+
+#[test]
+fn verify_validates_rows_against_the_schema() {
+    // A release whose CSV and manifest agree but whose rows break the schema must fail: rewrite
+    // a table with a wrong value and re-sign the manifest, as a careless hand edit would.
+    let w = Workdir::new();
+    let release = w.build(&repo().join("data/raw"), "r", "0.1.0", &[]);
+    let csv = release.join("csv/documents.csv");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let bad = text.replacen(",day,en,utf-8,", ",daily,en,utf-8,", 1);
+    assert_ne!(bad, text);
+    std::fs::write(&csv, &bad).unwrap();
+    let mut m = manifest(&release);
+    for f in m["files"].as_array_mut().unwrap() {
+        if f["path"] == "csv/documents.csv" {
+            f["sha256"] = casualty_corpus::lexicon::hex_sha256(bad.as_bytes()).into();
+            f["bytes"] = bad.len().into();
+        }
+    }
+    std::fs::write(release.join("manifest.json"), serde_json::to_vec_pretty(&m).unwrap()).unwrap();
+    let out = w.run(&["verify", release.to_str().unwrap()], false);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("csv/documents.csv: row 1") && err.contains("daily"), "{err}");
+}
+
+#[test]
+fn an_existing_release_is_never_overwritten() {
+    let w = Workdir::new();
+    let input = repo().join("data/raw");
+    let release = w.build(&input, "r", "0.1.0", &[]);
+    let before = tree(&release);
+    // The same build again is a no-op that says so.
+    let out = w.run(&["build", "--input", input.to_str().unwrap(), "--out", "r", "--release-version", "0.1.0"], true);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("identical"), "{}", String::from_utf8_lossy(&out.stderr));
+    // Other input under the same version is refused, naming the version, and nothing changes.
+    let other = w.write("other/a.txt", "Three soldiers were killed in shelling on Tuesday, officials said.");
+    let out = w.run(&["build", "--input", other.parent().unwrap().to_str().unwrap(), "--out", "r", "--release-version", "0.1.0"], false);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("release 0.1.0 already exists"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(tree(&release), before);
+    // No staging or work directories are left behind.
+    let left: Vec<String> = std::fs::read_dir(w.path("r")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
+    assert_eq!(left, vec!["0.1.0".to_owned()]);
+}
