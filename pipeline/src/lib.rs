@@ -38,11 +38,7 @@ pub struct BuildSummary {
 /// path as a sharded run, so the two give the same bytes.
 pub fn build(inputs: &[PathBuf], metadata: Option<&Path>, out: &Path, version: &str, stages: &Stages) -> Result<BuildSummary, PipelineError> {
     let corpus = ingest::discover(inputs, metadata)?;
-    std::fs::create_dir_all(out).map_err(|source| PipelineError::Io { path: out.to_owned(), source })?;
-    let work = tempfile::Builder::new()
-        .prefix(&format!(".work-{version}-"))
-        .tempdir_in(out)
-        .map_err(|source| PipelineError::Io { path: out.to_owned(), source })?;
+    let work = release::scratch_dir(out, "work", version)?;
     let started = Instant::now();
     map::map_shard(&corpus, ShardSpec { index: 1, count: 1 }, work.path(), stages)?;
     let map_time = started.elapsed();

@@ -9,7 +9,7 @@ use crate::error::PipelineError;
 use crate::ingest::RejectReason;
 use crate::model::{Duplicate, Reject};
 use crate::release::manifest::{input_digest, CodeVersion, Counts, Manifest};
-use crate::release::{publish, Published, ReleaseWriter};
+use crate::release::{self, publish, Published, ReleaseWriter};
 use crate::shard::{self, Record};
 
 /// What a reduce wrote.
@@ -32,11 +32,7 @@ pub fn reduce(work: &Path, out: &Path, version: &str) -> Result<ReduceSummary, P
     }
     let decisions = dedup::decide(&keys, &config.dedup);
 
-    std::fs::create_dir_all(out).map_err(|source| PipelineError::Io { path: out.to_owned(), source })?;
-    let staging = tempfile::Builder::new()
-        .prefix(&format!(".staging-{version}-"))
-        .tempdir_in(out)
-        .map_err(|source| PipelineError::Io { path: out.to_owned(), source })?;
+    let staging = release::scratch_dir(out, "staging", version)?;
     let mut writer = ReleaseWriter::create(staging.path(), version)?;
     let mut counts = Counts::default();
     let mut rejects: Vec<Reject> = Vec::new();

@@ -103,6 +103,31 @@ impl ReleaseWriter {
     }
 }
 
+/// A hidden scratch directory in the releases directory (`.work-...`, `.staging-...`), named with
+/// the owning process id so that a later build can remove what a killed one left behind.
+pub fn scratch_dir(out: &Path, kind: &str, version: &str) -> Result<tempfile::TempDir, PipelineError> {
+    std::fs::create_dir_all(out).map_err(io(out))?;
+    remove_abandoned(out);
+    tempfile::Builder::new()
+        .prefix(&format!(".{kind}-{}-{version}-", std::process::id()))
+        .tempdir_in(out)
+        .map_err(io(out))
+}
+
+/// Removes scratch directories whose process is gone (killed builds). Best effort: a directory
+/// that cannot be removed is left for the next build.
+fn remove_abandoned(out: &Path) {
+    let Ok(entries) = std::fs::read_dir(out) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = name.strip_prefix(".work-").or_else(|| name.strip_prefix(".staging-")) else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        if pid != std::process::id() && !Path::new(&format!("/proc/{pid}")).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// What publishing a staged release did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Published {
