@@ -12,6 +12,12 @@ use crate::ingest::IngestOptions;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Print nothing but errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Also print configuration, lexicon digests and per-stage details.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -28,6 +34,14 @@ pub enum Command {
     /// Check a release: every checksum, no missing or extra file, every table against its JSON Schema.
     #[command(after_help = "Example:\n  casualty-corpus verify data/releases/0.1.0")]
     Verify { release: PathBuf },
+    /// Summarize a release: rows per table, claims by outcome, qualifier and source type, top sources.
+    #[command(after_help = "Example:\n  casualty-corpus stats data/releases/0.1.0 --json")]
+    Stats {
+        release: PathBuf,
+        /// Print one JSON object instead of the readable summary.
+        #[arg(long)]
+        json: bool,
+    },
     /// Score a release's extraction against gold annotations (codebook section 6).
     #[command(after_help = "Example:\n  casualty-corpus eval --release data/releases/0.1.0 --gold tests/gold/seeds.jsonl --json")]
     Eval {

@@ -22,6 +22,8 @@ pub mod stats;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use indicatif::ProgressBar;
+
 use error::PipelineError;
 use map::Stages;
 use shard::ShardSpec;
@@ -36,13 +38,13 @@ pub struct BuildSummary {
 
 /// Maps every input in this process (one shard, parallel inside), then reduces: the same code
 /// path as a sharded run, so the two give the same bytes.
-pub fn build(inputs: &[PathBuf], metadata: Option<&Path>, out: &Path, version: &str, stages: &Stages) -> Result<BuildSummary, PipelineError> {
+pub fn build(inputs: &[PathBuf], metadata: Option<&Path>, out: &Path, version: &str, stages: &Stages, progress: &ProgressBar) -> Result<BuildSummary, PipelineError> {
     let corpus = ingest::discover(inputs, metadata)?;
     let work = release::scratch_dir(out, "work", version)?;
     let started = Instant::now();
-    map::map_shard(&corpus, ShardSpec { index: 1, count: 1 }, work.path(), stages)?;
+    map::map_shard(&corpus, ShardSpec { index: 1, count: 1 }, work.path(), stages, progress)?;
     let map_time = started.elapsed();
     let started = Instant::now();
-    let reduce = reduce::reduce(work.path(), out, version)?;
+    let reduce = reduce::reduce(work.path(), out, version, progress)?;
     Ok(BuildSummary { reduce, map_time, reduce_time: started.elapsed() })
 }

@@ -1,11 +1,13 @@
 //! The binary: parse arguments, run one command, turn errors into exit codes. Nothing else.
 
+use std::io::IsTerminal;
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 use clap::Parser;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use casualty_corpus::cli::{check_version, Cli, Command, StageArgs};
 use casualty_corpus::lexicon::LexiconSet;
@@ -24,6 +26,39 @@ fn main() -> ExitCode {
     }
 }
 
+/// How much the command says on stderr.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Verbosity {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Verbosity {
+    fn say(self, line: impl AsRef<str>) {
+        if self != Verbosity::Quiet {
+            eprintln!("{}", line.as_ref());
+        }
+    }
+    fn detail(self, line: impl AsRef<str>) {
+        if self == Verbosity::Verbose {
+            eprintln!("{}", line.as_ref());
+        }
+    }
+
+    /// A progress bar on a terminal; hidden otherwise (plain log lines are printed instead).
+    /// No colours, so `NO_COLOR` holds by construction.
+    fn progress(self) -> ProgressBar {
+        if self == Verbosity::Quiet || !std::io::stderr().is_terminal() {
+            return ProgressBar::hidden();
+        }
+        let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+        bar.set_style(ProgressStyle::with_template("{msg:>10} [{elapsed_precise}] {wide_bar} {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()));
+        bar.enable_steady_tick(Duration::from_millis(200));
+        bar
+    }
+}
+
 /// Sizes both thread pools (ours and polars') before either starts.
 fn set_threads(threads: Option<usize>) -> Result<()> {
     let n = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
@@ -31,7 +66,7 @@ fn set_threads(threads: Option<usize>) -> Result<()> {
     rayon::ThreadPoolBuilder::new().num_threads(n).build_global().context("starting the thread pool")
 }
 
-fn stages(args: &StageArgs) -> Result<Stages> {
+fn stages(args: &StageArgs, v: Verbosity) -> Result<Stages> {
     if !(0.0..=1.0).contains(&args.near_dup_threshold) {
         bail!("--near-dup-threshold must be between 0 and 1, not {}", args.near_dup_threshold);
     }
@@ -39,33 +74,48 @@ fn stages(args: &StageArgs) -> Result<Stages> {
         Some(dir) => LexiconSet::from_dir(dir)?,
         None => LexiconSet::builtin(),
     };
+    for (name, digest) in lexicons.digests() {
+        v.detail(format!("lexicon {name}: sha256 {digest}"));
+    }
     Ok(Stages::from_lexicons(&lexicons, args.ingest(), args.dedup())?)
 }
 
 fn run(cli: Cli) -> Result<()> {
+    let v = if cli.quiet {
+        Verbosity::Quiet
+    } else if cli.verbose {
+        Verbosity::Verbose
+    } else {
+        Verbosity::Normal
+    };
     match cli.command {
         Command::Build(args) => {
             check_version(&args.release_version).map_err(anyhow::Error::msg)?;
             set_threads(args.stages.threads)?;
-            let stages = stages(&args.stages)?;
+            let stages = stages(&args.stages, v)?;
             let started = Instant::now();
-            let summary = casualty_corpus::build(&args.stages.input, args.stages.metadata.as_deref(), &args.out, &args.release_version, &stages)
-                .with_context(|| format!("building release {}", args.release_version))?;
-            print_release(&summary.reduce, &args.out.join(&args.release_version));
-            eprintln!(
+            let bar = v.progress();
+            let summary = casualty_corpus::build(&args.stages.input, args.stages.metadata.as_deref(), &args.out, &args.release_version, &stages, &bar)
+                .with_context(|| format!("building release {}", args.release_version));
+            bar.finish_and_clear();
+            let summary = summary?;
+            print_release(v, &summary.reduce, &args.out.join(&args.release_version));
+            v.say(format!(
                 "time: {:.2}s (map {:.2}s, reduce {:.2}s)",
                 started.elapsed().as_secs_f64(),
                 summary.map_time.as_secs_f64(),
                 summary.reduce_time.as_secs_f64()
-            );
+            ));
         }
         Command::Map(args) => {
             set_threads(args.stages.threads)?;
-            let stages = stages(&args.stages)?;
+            let stages = stages(&args.stages, v)?;
             let corpus = casualty_corpus::ingest::discover(&args.stages.input, args.stages.metadata.as_deref())?;
-            let stats = map::map_shard(&corpus, args.shard, &args.work, &stages)
-                .with_context(|| format!("mapping shard {}", args.shard.dir_name()))?;
-            eprintln!(
+            let bar = v.progress();
+            let stats = map::map_shard(&corpus, args.shard, &args.work, &stages, &bar).with_context(|| format!("mapping shard {}", args.shard.dir_name()));
+            bar.finish_and_clear();
+            let stats = stats?;
+            v.say(format!(
                 "shard {}: {} inputs, {} documents, {} rejects, {} metadata problems in {:.2}s",
                 args.shard.dir_name(),
                 stats.items,
@@ -73,20 +123,32 @@ fn run(cli: Cli) -> Result<()> {
                 stats.rejects,
                 stats.metadata_problems,
                 stats.seconds
-            );
+            ));
         }
         Command::Reduce(args) => {
             check_version(&args.release_version).map_err(anyhow::Error::msg)?;
             set_threads(args.threads)?;
             let started = Instant::now();
-            let summary = reduce::reduce(&args.work, &args.out, &args.release_version)
-                .with_context(|| format!("reducing {} into release {}", args.work.display(), args.release_version))?;
-            print_release(&summary, &args.out.join(&args.release_version));
-            eprintln!("time: {:.2}s", started.elapsed().as_secs_f64());
+            let bar = v.progress();
+            let summary = reduce::reduce(&args.work, &args.out, &args.release_version, &bar)
+                .with_context(|| format!("reducing {} into release {}", args.work.display(), args.release_version));
+            bar.finish_and_clear();
+            print_release(v, &summary?, &args.out.join(&args.release_version));
+            v.say(format!("time: {:.2}s", started.elapsed().as_secs_f64()));
         }
         Command::Verify { release } => {
             let report = release::verify::verify(&release).with_context(|| format!("verifying {}", release.display()))?;
-            println!("{}: OK ({} files, {} table rows checked)", release.display(), report.files, report.rows_checked);
+            if v != Verbosity::Quiet {
+                println!("{}: OK ({} files, {} table rows checked)", release.display(), report.files, report.rows_checked);
+            }
+        }
+        Command::Stats { release, json } => {
+            let stats = release::summary::summarize(&release).with_context(|| format!("reading {}", release.display()))?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&stats)?);
+            } else {
+                print!("{stats}");
+            }
         }
         Command::Eval { release, gold, json } => {
             let report = eval::evaluate(&release, &gold).with_context(|| format!("scoring {} against {}", release.display(), gold.display()))?;
@@ -100,18 +162,22 @@ fn run(cli: Cli) -> Result<()> {
     Ok(())
 }
 
-fn print_release(summary: &reduce::ReduceSummary, dir: &Path) {
+fn print_release(v: Verbosity, summary: &reduce::ReduceSummary, dir: &Path) {
     let m = &summary.manifest;
     let c = &m.counts;
     match summary.published {
-        Published::Written => eprintln!("wrote release {} to {}", m.release_version, dir.display()),
-        Published::AlreadyIdentical => eprintln!("release {} already exists in {} with identical content; nothing to do", m.release_version, dir.display()),
+        Published::Written => v.say(format!("wrote release {} to {}", m.release_version, dir.display())),
+        Published::AlreadyIdentical => v.say(format!("release {} already exists in {} with identical content; nothing to do", m.release_version, dir.display())),
     }
-    eprintln!(
+    v.say(format!(
         "inputs: {} read, {} kept, {} duplicates ({} exact bytes, {} exact text, {} near), {} rejected; {} metadata problems",
         c.articles_in, c.kept, c.duplicates, c.exact_raw_duplicates, c.exact_text_duplicates, c.near_duplicates, c.rejects, c.metadata_problems
-    );
+    ));
     let rows: Vec<String> = release::tables::TABLES.iter().map(|t| format!("{} {}", t.name, m.table_rows.get(t.name).copied().unwrap_or(0))).collect();
-    eprintln!("rows: {}", rows.join(", "));
+    v.say(format!("rows: {}", rows.join(", ")));
+    for (reason, n) in &c.rejects_by_reason {
+        v.detail(format!("rejects {reason}: {n}"));
+    }
+    v.detail(format!("configuration: {}", m.configuration));
+    v.detail(format!("input digest: {}", m.input_digest));
 }
-

@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::time::Instant;
 
+use indicatif::ProgressBar;
 use rayon::prelude::*;
 
 use crate::dedup::{minhash, DedupOptions, DocKey};
@@ -170,7 +171,8 @@ pub fn map_item(item: RawItem, stages: &Stages) -> Mapped {
 
 /// Maps the files of one shard into `work/shards/K-of-N/`. Items are read in order, processed in
 /// parallel batches, and written in order, so the files do not depend on the thread count.
-pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages) -> Result<MapStats, PipelineError> {
+/// `progress` counts input files (hidden when nobody watches).
+pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages, progress: &ProgressBar) -> Result<MapStats, PipelineError> {
     let started = Instant::now();
     let mut writer = ShardWriter::create(work, shard, &stages.config())?;
     let mut stats = MapStats::default();
@@ -192,7 +194,11 @@ pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages
         }
         Ok(())
     };
-    for file in shard.files(&corpus.files) {
+    let files = shard.files(&corpus.files);
+    progress.set_length(files.len() as u64);
+    progress.set_message(format!("map {}", shard.dir_name()));
+    for file in files {
+        progress.inc(1);
         formats::read_items(file, &stages.ingest, &mut |item| {
             batch.push(item);
             if batch.len() >= BATCH_ITEMS {

@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use indicatif::ProgressBar;
+
 use crate::dedup::{self, DocKey, DupKind};
 use crate::error::PipelineError;
 use crate::ingest::RejectReason;
@@ -20,7 +22,8 @@ pub struct ReduceSummary {
 }
 
 /// Reduces the complete shards of `work` into the release `out/version`.
-pub fn reduce(work: &Path, out: &Path, version: &str) -> Result<ReduceSummary, PipelineError> {
+/// `progress` counts documents written (hidden when nobody watches).
+pub fn reduce(work: &Path, out: &Path, version: &str, progress: &ProgressBar) -> Result<ReduceSummary, PipelineError> {
     let shards = shard::complete_shards(work)?;
     let config = shard::read_config(&shards)?;
     let mut keys: Vec<DocKey> = Vec::new();
@@ -30,7 +33,11 @@ pub fn reduce(work: &Path, out: &Path, version: &str) -> Result<ReduceSummary, P
             Ok(())
         })?;
     }
+    progress.set_message("dedup");
     let decisions = dedup::decide(&keys, &config.dedup);
+    progress.set_message("write");
+    progress.set_position(0);
+    progress.set_length(keys.len() as u64);
 
     let staging = release::scratch_dir(out, "staging", version)?;
     let mut writer = ReleaseWriter::create(staging.path(), version)?;
@@ -42,6 +49,7 @@ pub fn reduce(work: &Path, out: &Path, version: &str) -> Result<ReduceSummary, P
         shard::read_lines(&dir.join("records.jsonl"), |record: Record| {
             match record {
                 Record::Doc(rec) => {
+                    progress.inc(1);
                     let i = doc_index;
                     doc_index += 1;
                     counts.articles_in += 1;

@@ -4,6 +4,7 @@
 
 pub mod card;
 pub mod manifest;
+pub mod summary;
 pub mod tables;
 pub mod verify;
 pub mod writer;
