@@ -175,3 +175,35 @@ fn an_existing_release_is_never_overwritten() {
     let left: Vec<String> = std::fs::read_dir(w.path("r")).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect();
     assert_eq!(left, vec!["0.1.0".to_owned()]);
 }
+
+#[test]
+fn stats_and_quiet() {
+    let w = Workdir::new();
+    let input = repo().join("data/raw");
+    let out = w.run(&["build", "--quiet", "--input", input.to_str().unwrap(), "--out", "r", "--release-version", "1"], true);
+    assert!(out.stderr.is_empty(), "--quiet prints nothing: {}", String::from_utf8_lossy(&out.stderr));
+    let json = w.run(&["stats", "r/1", "--json"], true);
+    let stats: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(stats["table_rows"]["documents"], 5);
+    let claims: u64 = stats["claims_by_outcome"].as_object().unwrap().values().map(|v| v.as_u64().unwrap()).sum();
+    assert_eq!(claims, stats["table_rows"]["casualty_claims"].as_u64().unwrap());
+    let text = String::from_utf8(w.run(&["stats", "r/1"], true).stdout).unwrap();
+    assert!(text.contains("rows per table:") && text.contains("claims by source type:"), "{text}");
+}
+
+#[test]
+fn dates_come_only_from_source_date_epoch() {
+    let w = Workdir::new();
+    let input = repo().join("data/raw");
+    let args = |out: &'static str| vec!["build".to_owned(), "--input".into(), input.to_str().unwrap().into(), "--out".into(), out.into(), "--release-version".into(), "1".into()];
+    let a: Vec<String> = args("plain");
+    w.run(&a.iter().map(String::as_str).collect::<Vec<_>>(), true);
+    let b: Vec<String> = args("dated");
+    w.run_env(&b.iter().map(String::as_str).collect::<Vec<_>>(), &[("SOURCE_DATE_EPOCH", "1700000000")], true);
+    let package: serde_json::Value = serde_json::from_slice(&std::fs::read(w.path("dated/1/datapackage.json")).unwrap()).unwrap();
+    assert_eq!(package["created"], "2023-11-14T22:13:20Z");
+    assert_eq!(manifest(&w.path("dated/1"))["created"], "2023-11-14T22:13:20Z");
+    let plain = std::fs::read_to_string(w.path("plain/1/datapackage.json")).unwrap();
+    assert!(!plain.contains("created"));
+    assert!(manifest(&w.path("plain/1")).get("created").is_none());
+}

@@ -34,7 +34,17 @@ impl Workdir {
 
     /// Runs the binary with `args`; panics with its output when the exit status is not `ok`.
     pub fn run(&self, args: &[&str], ok: bool) -> Output {
-        let out = bin().args(args).current_dir(self.dir.path()).output().expect("run binary");
+        self.run_env(args, &[], ok)
+    }
+
+    /// As `run`, with extra environment variables.
+    pub fn run_env(&self, args: &[&str], env: &[(&str, &str)], ok: bool) -> Output {
+        let mut cmd = bin();
+        cmd.args(args).current_dir(self.dir.path()).env_remove("SOURCE_DATE_EPOCH");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("run binary");
         if out.status.success() != ok {
             panic!(
                 "casualty-corpus {args:?} exited {:?} (expected success = {ok})\nstdout:\n{}\nstderr:\n{}",

@@ -10,7 +10,7 @@ use crate::dedup::{self, DocKey, DupKind};
 use crate::error::PipelineError;
 use crate::ingest::RejectReason;
 use crate::model::{Duplicate, Reject};
-use crate::release::manifest::{input_digest, CodeVersion, Counts, Manifest};
+use crate::release::manifest::{input_digest, source_date, CodeVersion, Counts, Manifest};
 use crate::release::{self, publish, Published, ReleaseWriter};
 use crate::shard::{self, Record};
 
@@ -106,6 +106,7 @@ pub fn reduce(work: &Path, out: &Path, version: &str, progress: &ProgressBar) ->
         name: "casualty-corpus".to_owned(),
         release_version: version.to_owned(),
         code_version: CodeVersion::current(),
+        created: source_date(),
         input_digest: input_digest(raw_digests),
         counts,
         configuration: serde_json::json!({ "ingest": config.ingest, "dedup": config.dedup }),

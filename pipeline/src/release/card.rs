@@ -68,14 +68,17 @@ pub fn datapackage(m: &Manifest) -> Vec<u8> {
             })
         })
         .collect();
-    let package = json!({
+    let mut package = json!({
         "profile": "tabular-data-package",
         "name": "casualty-corpus",
         "title": "Casualty-reporting corpus",
         "description": "News articles annotated with casualty claims, named casualties and official statements about war casualties.",
         "version": m.release_version,
-        "resources": resources,
     });
+    if let Some(created) = &m.created {
+        package["created"] = json!(created);
+    }
+    package["resources"] = Value::Array(resources);
     let mut bytes = serde_json::to_vec_pretty(&package).unwrap_or_default();
     bytes.push(b'\n');
     bytes
@@ -115,6 +118,9 @@ pub fn dataset_card(m: &Manifest) -> String {
          configuration give the same bytes.\n\n",
         m.code_version.crate_name, m.code_version.crate_version, m.code_version.commit, m.release_version
     ));
+    if let Some(created) = &m.created {
+        s.push_str(&format!("Built at {created} (from `SOURCE_DATE_EPOCH`).\n\n"));
+    }
     s.push_str("## Files\n\n`parquet/<table>.parquet` and `csv/<table>.csv` (the same rows; CSV nulls are empty fields), \
                 `schemas/<table>.schema.json` (JSON Schema of one row), `datapackage.json` (Frictionless), \
                 `manifest.json` (checksums).\n\n");

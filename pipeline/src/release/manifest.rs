@@ -59,6 +59,9 @@ pub struct Manifest {
     pub name: String,
     pub release_version: String,
     pub code_version: CodeVersion,
+    /// The build time, only when `SOURCE_DATE_EPOCH` gives it (RFC 3339, UTC): no wall clock.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub created: Option<String>,
     /// SHA-256 of the sorted `raw_sha256` of every article input, one per line.
     pub input_digest: String,
     pub counts: Counts,
@@ -81,6 +84,26 @@ impl Manifest {
         let bytes = std::fs::read(&path).map_err(|source| PipelineError::Io { path: path.clone(), source })?;
         serde_json::from_slice(&bytes).map_err(|e| PipelineError::Verify(format!("{}: not a manifest: {e}", path.display())))
     }
+}
+
+/// `SOURCE_DATE_EPOCH` (seconds since 1970, UTC) as RFC 3339, if set and valid.
+pub fn source_date() -> Option<String> {
+    let secs: i64 = std::env::var("SOURCE_DATE_EPOCH").ok()?.trim().parse().ok()?;
+    if !(0..=253_402_300_799).contains(&secs) {
+        return None;
+    }
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Civil date from days since the epoch (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    Some(format!("{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z", rem / 3600, rem % 3600 / 60, rem % 60))
 }
 
 /// The input digest from every article input's raw SHA-256.
@@ -153,4 +176,21 @@ pub fn table_of(rel: &str) -> Option<&str> {
     rel.strip_prefix("parquet/")
         .and_then(|r| r.strip_suffix(".parquet"))
         .or_else(|| rel.strip_prefix("csv/").and_then(|r| r.strip_suffix(".csv")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn source_date_epoch_is_formatted_in_utc() {
+        std::env::set_var("SOURCE_DATE_EPOCH", "1700000000");
+        assert_eq!(source_date().as_deref(), Some("2023-11-14T22:13:20Z"));
+        std::env::set_var("SOURCE_DATE_EPOCH", "951782400");
+        assert_eq!(source_date().as_deref(), Some("2000-02-29T00:00:00Z"));
+        std::env::set_var("SOURCE_DATE_EPOCH", "yesterday");
+        assert_eq!(source_date(), None);
+        std::env::remove_var("SOURCE_DATE_EPOCH");
+        assert_eq!(source_date(), None);
+    }
 }
