@@ -4,3 +4,4 @@ mod util;
 
 mod bad_input;
 mod e2e;
+mod faults;

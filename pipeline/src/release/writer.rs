@@ -2,6 +2,9 @@
 //! Parquet row group and a run of CSV lines, so memory stays flat however large the table.
 
 use std::fs::File;
+use std::io::Write;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::path::{Path, PathBuf};
 
 use polars::io::parquet::write::{BatchedWriter as ParquetBatched, KeyValueMetadata, ParquetCompression, StatisticsOptions};
@@ -12,6 +15,49 @@ use crate::release::tables::{Cell, Kind, Table, TableRow};
 
 /// Rows per Parquet row group and CSV batch. Fixed: the file bytes depend on it.
 pub const BATCH_ROWS: usize = 8192;
+
+/// Fault injection for tests: with `CASUALTY_CORPUS_FAULT_WRITE_LIMIT=N`, the table files of the
+/// process fail with "no space left" once N bytes in all have been written, as a full disk would.
+const FAULT_WRITE_LIMIT: &str = "CASUALTY_CORPUS_FAULT_WRITE_LIMIT";
+
+fn write_budget() -> Option<&'static AtomicU64> {
+    static BUDGET: OnceLock<Option<AtomicU64>> = OnceLock::new();
+    BUDGET.get_or_init(|| std::env::var(FAULT_WRITE_LIMIT).ok().and_then(|v| v.parse().ok()).map(AtomicU64::new)).as_ref()
+}
+
+/// A table file. It remembers its last I/O error, because the Parquet writer reports a failed
+/// write as a format error ("Invalid thrift") that no longer says the disk was full.
+pub struct TableFile {
+    file: File,
+    last_error: Arc<Mutex<Option<String>>>,
+}
+
+impl TableFile {
+    fn write_checked(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(budget) = write_budget() {
+            let n = buf.len() as u64;
+            if budget.fetch_update(Ordering::SeqCst, Ordering::SeqCst, |left| left.checked_sub(n)).is_err() {
+                return Err(std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device (injected by CASUALTY_CORPUS_FAULT_WRITE_LIMIT)"));
+            }
+        }
+        self.file.write(buf)
+    }
+}
+
+impl Write for TableFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.write_checked(buf);
+        if let Err(e) = &result {
+            if let Ok(mut last) = self.last_error.lock() {
+                *last = Some(e.to_string());
+            }
+        }
+        result
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
 
 enum Buf {
     Str(Vec<Option<String>>),
@@ -38,15 +84,24 @@ fn table_err(table: &Table, e: impl std::fmt::Display) -> PipelineError {
     PipelineError::Table { table: table.name.to_owned(), message: e.to_string() }
 }
 
+/// A writer error, naming the underlying I/O error when there was one.
+fn write_err(table: &Table, io_error: &Mutex<Option<String>>, e: impl std::fmt::Display) -> PipelineError {
+    match io_error.lock().ok().and_then(|last| last.clone()) {
+        Some(io) => table_err(table, format!("{io} ({e})")),
+        None => table_err(table, e),
+    }
+}
+
 /// Writes one table as `parquet/<name>.parquet` and `csv/<name>.csv` under a release directory.
 pub struct TableWriter {
     table: &'static Table,
     bufs: Vec<Buf>,
     pending: usize,
     rows: u64,
-    parquet: ParquetBatched<File>,
-    csv: polars::io::csv::write::BatchedWriter<File>,
+    parquet: ParquetBatched<TableFile>,
+    csv: polars::io::csv::write::BatchedWriter<TableFile>,
     files: [(PathBuf, File); 2],
+    io_error: Arc<Mutex<Option<String>>>,
 }
 
 impl TableWriter {
@@ -60,9 +115,11 @@ impl TableWriter {
         };
         let (pq_path, pq_file, pq_handle) = open("parquet", "parquet")?;
         let (csv_path, csv_file, csv_handle) = open("csv", "csv")?;
+        let io_error = Arc::new(Mutex::new(None));
+        let table_file = |file| TableFile { file, last_error: Arc::clone(&io_error) };
         let mut kv = vec![("casualty_corpus.table".to_owned(), table.name.to_owned())];
         kv.extend(key_values.iter().cloned());
-        let parquet = ParquetWriter::new(pq_file)
+        let parquet = ParquetWriter::new(table_file(pq_file))
             .with_compression(ParquetCompression::Zstd(None))
             // Explicit, so no environment variable can change the bytes (engineering notes).
             .with_statistics(StatisticsOptions {
@@ -75,7 +132,7 @@ impl TableWriter {
             .with_key_value_metadata(Some(KeyValueMetadata::from_static(kv)))
             .batched(&schema)
             .map_err(|e| table_err(table, e))?;
-        let csv = CsvWriter::new(csv_file)
+        let csv = CsvWriter::new(table_file(csv_file))
             .include_header(true)
             .with_line_terminator("\n".into())
             .with_null_value("".into())
@@ -91,7 +148,7 @@ impl TableWriter {
                 Kind::Bool => Buf::Bool(Vec::with_capacity(BATCH_ROWS)),
             })
             .collect();
-        Ok(TableWriter { table, bufs, pending: 0, rows: 0, parquet, csv, files: [(pq_path, pq_handle), (csv_path, csv_handle)] })
+        Ok(TableWriter { table, bufs, pending: 0, rows: 0, parquet, csv, files: [(pq_path, pq_handle), (csv_path, csv_handle)], io_error })
     }
 
     pub fn rows(&self) -> u64 {
@@ -148,8 +205,8 @@ impl TableWriter {
         let mut df = DataFrame::new(self.pending, columns).map_err(|e| table_err(self.table, e))?;
         // One chunk per column, so each batch is exactly one row group (engineering notes).
         df.rechunk_mut();
-        self.parquet.write_batch(&df).map_err(|e| table_err(self.table, e))?;
-        self.csv.write_batch(&df).map_err(|e| table_err(self.table, e))?;
+        self.parquet.write_batch(&df).map_err(|e| write_err(self.table, &self.io_error, e))?;
+        self.csv.write_batch(&df).map_err(|e| write_err(self.table, &self.io_error, e))?;
         self.pending = 0;
         Ok(())
     }
@@ -157,8 +214,8 @@ impl TableWriter {
     /// Writes the last batch and the file footers, and syncs both files to disk.
     pub fn finish(mut self) -> Result<u64, PipelineError> {
         self.flush_batch()?;
-        self.parquet.finish().map_err(|e| table_err(self.table, e))?;
-        self.csv.finish().map_err(|e| table_err(self.table, e))?;
+        self.parquet.finish().map_err(|e| write_err(self.table, &self.io_error, e))?;
+        self.csv.finish().map_err(|e| write_err(self.table, &self.io_error, e))?;
         for (path, file) in &self.files {
             file.sync_all().map_err(|source| PipelineError::Io { path: path.clone(), source })?;
         }

@@ -1,0 +1,68 @@
+//! Faults: a full disk, an unwritable output, a killed build. None may leave a partial release.
+
+use std::time::Duration;
+
+use crate::util::{bin, Workdir};
+
+fn entries(dir: &std::path::Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir).map(|rd| rd.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn one_line_error(stderr: &[u8]) -> String {
+    let err = String::from_utf8_lossy(stderr).into_owned();
+    assert_eq!(err.lines().count(), 1, "one line expected: {err}");
+    assert!(err.starts_with("error: "), "{err}");
+    err
+}
+
+#[test]
+fn a_full_disk_is_a_clear_error_and_leaves_nothing() {
+    let w = Workdir::new();
+    let input = crate::util::repo().join("data/raw");
+    let args = ["build", "--input", input.to_str().unwrap(), "--out", "out", "--release-version", "1"];
+    let out = w.run_env(&args, &[("CASUALTY_CORPUS_FAULT_WRITE_LIMIT", "3000")], false);
+    let err = one_line_error(&out.stderr);
+    assert!(err.contains("no space left on device"), "{err}");
+    assert_eq!(entries(&w.path("out")), Vec::<String>::new(), "no release and no scratch directory is left");
+    // With room on the disk, the next build succeeds.
+    w.run(&args, true);
+    assert_eq!(entries(&w.path("out")), vec!["1".to_owned()]);
+}
+
+#[test]
+fn an_unwritable_output_is_a_clear_error() {
+    let w = Workdir::new();
+    w.write("in/a.txt", "Four soldiers were killed in the attack, officials said.");
+    w.write("not_a_dir", "a file where a directory should be");
+    let out = w.run(&["build", "--input", "in", "--out", "not_a_dir/releases", "--release-version", "1"], false);
+    let err = one_line_error(&out.stderr);
+    assert!(err.contains("not_a_dir/releases"), "{err}");
+}
+
+#[test]
+fn a_killed_build_leaves_no_partial_release_and_the_next_one_succeeds() {
+    let w = Workdir::new();
+    for i in 0..1500 {
+        w.write(&format!("in/{i:05}.txt"), format!("Article {i}. At least {i} soldiers were killed and {} wounded near the town of Example{i}, officials said on Monday. {}", i * 2, "Residents described heavy shelling through the night. ".repeat(20)));
+    }
+    // A scratch directory of a build that died earlier (its pid is gone) is cleaned up too.
+    w.write("out/.staging-999999999-1-abandoned/csv/documents.csv", "partial");
+    let mut child = bin()
+        .args(["build", "--input", "in", "--out", "out", "--release-version", "1", "--threads", "1"])
+        .current_dir(w.dir.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    std::thread::sleep(Duration::from_millis(300));
+    child.kill().expect("kill");
+    child.wait().expect("wait");
+    // Either the build had not published (no release) or it had finished (a complete release).
+    if w.path("out/1").exists() {
+        w.run(&["verify", "out/1"], true);
+    }
+    w.run(&["build", "--input", "in", "--out", "out", "--release-version", "1"], true);
+    assert_eq!(entries(&w.path("out")), vec!["1".to_owned()], "scratch directories of killed builds are removed");
+    w.run(&["verify", "out/1"], true);
+}
