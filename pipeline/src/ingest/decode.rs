@@ -114,4 +114,29 @@ mod tests {
     fn truncated_utf16_is_undecodable() {
         assert_eq!(decode(&[0xFF, 0xFE, 0x41, 0x00, 0x42]).unwrap_err().0, RejectReason::Undecodable);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_bytes(bytes in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..2048)) {
+            if let Ok(d) = decode(&bytes) {
+                proptest::prop_assert!(!d.text.trim().is_empty());
+                proptest::prop_assert!(!d.text.contains('\0'));
+            }
+        }
+
+        #[test]
+        fn utf8_and_utf16_round_trip(text in "[a-zA-Z0-9 ,.’“”–ёжщäéß\n]{1,300}") {
+            proptest::prop_assume!(!text.trim().is_empty());
+            let d = decode(text.as_bytes()).unwrap();
+            proptest::prop_assert_eq!((d.text.as_str(), d.encoding.as_str()), (text.as_str(), "utf-8"));
+            let mut le = vec![0xFF, 0xFE];
+            let mut be = vec![0xFE, 0xFF];
+            for u in text.encode_utf16() {
+                le.extend_from_slice(&u.to_le_bytes());
+                be.extend_from_slice(&u.to_be_bytes());
+            }
+            proptest::prop_assert_eq!(decode(&le).unwrap().text, text.clone());
+            proptest::prop_assert_eq!(decode(&be).unwrap().text, text);
+        }
+    }
 }

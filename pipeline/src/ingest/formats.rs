@@ -268,3 +268,94 @@ fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, em
         emit(RawItem { source_path: file.source_path.clone(), source_item: Some(n), source_id, meta, content })?;
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::metadata::read_sidecar;
+    use proptest::prelude::*;
+
+    fn items_of(name: &str, bytes: &[u8], compression: Compression) -> Vec<RawItem> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        let format = if name.contains(".jsonl") { Format::Jsonl } else if name.contains(".csv") { Format::Csv } else { Format::Text };
+        let file = InputFile { path, source_path: name.into(), format, compression, meta: None };
+        let mut items = Vec::new();
+        read_items(&file, &IngestOptions { max_article_bytes: 512 }, &mut |item| {
+            items.push(item);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        items
+    }
+
+    #[test]
+    fn jsonl_items_carry_line_numbers_and_reasons() {
+        let items = items_of("a.jsonl", b"{\"id\":\"a\",\"text\":\"one\"}\n\n{bad\n{\"text\":\"two\",\"metadata\":{\"outlet\":\" \",\"published\":\"2020-02\"}}", Compression::None);
+        let got: Vec<(Option<i64>, &str)> = items
+            .iter()
+            .map(|i| (i.source_item, match &i.content { Content::Text { .. } => "text", Content::Rejected(r, _) => r.code(), Content::Bytes(_) => "bytes" }))
+            .collect();
+        assert_eq!(got, vec![(Some(1), "text"), (Some(3), "malformed_json"), (Some(4), "text")]);
+        assert_eq!(items[2].meta.outlet, None, "blank metadata is null");
+        assert_eq!(items[2].meta.published_precision.as_deref(), Some("month"));
+        assert_eq!(items[2].source_id, "a.jsonl", "no id: the file name");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+        #[test]
+        fn jsonl_reader_never_panics_and_numbers_lines(bytes in proptest::collection::vec(any::<u8>(), 0..1500)) {
+            let items = items_of("x.jsonl", &bytes, Compression::None);
+            let lines = bytes.split(|b| *b == b'\n').count() as i64;
+            let mut last = 0;
+            for item in &items {
+                let n = item.source_item.unwrap();
+                prop_assert!(n > last && n <= lines);
+                last = n;
+            }
+        }
+
+        #[test]
+        fn jsonl_of_records_reads_every_record(texts in proptest::collection::vec("[ -~ё’\\\"\n]{0,80}", 0..20)) {
+            let mut body = String::new();
+            for (i, t) in texts.iter().enumerate() {
+                body.push_str(&serde_json::json!({"id": i.to_string(), "text": t}).to_string());
+                body.push('\n');
+            }
+            let items = items_of("r.jsonl", body.as_bytes(), Compression::None);
+            prop_assert_eq!(items.len(), texts.len());
+            for (item, t) in items.iter().zip(&texts) {
+                match &item.content {
+                    Content::Text { text, .. } => prop_assert_eq!(text, t),
+                    other => prop_assert!(false, "{:?}", other),
+                }
+            }
+        }
+
+        #[test]
+        fn csv_and_compressed_readers_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..1500)) {
+            let _ = items_of("x.csv", &bytes, Compression::None);
+            let _ = items_of("x.jsonl.gz", &bytes, Compression::Gzip);
+            let _ = items_of("x.jsonl.zst", &bytes, Compression::Zstd);
+            let _ = items_of("x.txt", &bytes, Compression::None);
+        }
+
+        #[test]
+        fn sidecar_reader_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..1500)) {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("metadata.csv");
+            let mut content = b"file,outlet,title,url,published,published_precision\n".to_vec();
+            content.extend_from_slice(&bytes);
+            std::fs::write(&path, &content).unwrap();
+            let sidecar = read_sidecar(&path, "metadata.csv");
+            for (_, (_, meta)) in sidecar.rows {
+                if let Some(p) = meta.published {
+                    prop_assert!(crate::ingest::metadata::date_granularity(&p).is_some());
+                }
+            }
+        }
+    }
+}
