@@ -207,3 +207,33 @@ fn dates_come_only_from_source_date_epoch() {
     assert!(!plain.contains("created"));
     assert!(manifest(&w.path("plain/1")).get("created").is_none());
 }
+
+#[test]
+fn a_large_jsonl_file_is_read_in_parts_with_the_same_rows() {
+    let w = Workdir::new();
+    let mut body = String::new();
+    for i in 0..120 {
+        if i % 17 == 5 {
+            body.push_str("{broken line\n");
+        } else {
+            body.push_str(&serde_json::json!({"id": format!("n{i}"), "text": format!("Record {i}: at least {i} soldiers were killed near village {i}, the governor said. Ελληνικά ünïcödé {}", "x".repeat(i % 40))}).to_string());
+            body.push('\n');
+        }
+    }
+    w.write("in/big.jsonl", &body);
+    w.write("in/small.txt", "Two medics were wounded on Sunday, the ministry said.");
+    let whole = w.build(&w.path("in"), "whole", "1", &[]);
+    let parts = w.build(&w.path("in"), "parts", "1", &["--split-bytes", "700"]);
+    for table in ["documents", "rejects", "duplicates", "sentences", "casualty_claims"] {
+        assert_eq!(csv_rows(&whole, table), csv_rows(&parts, table), "{table}");
+    }
+    let docs = csv_rows(&parts, "documents");
+    assert_eq!(docs.len(), 120 - 7 + 1);
+    assert_eq!(docs.last().unwrap()["source_path"], "small.txt");
+    assert_eq!(docs[5]["source_item"], "7", "line numbers count the whole file");
+    for k in 1..=4 {
+        w.run(&["map", "--input", "in", "--split-bytes", "700", "--shard", &format!("{k}/4"), "--work", "work"], true);
+    }
+    w.run(&["reduce", "--work", "work", "--out", "sharded", "--release-version", "1"], true);
+    assert_same_tree(&parts, &w.path("sharded/1"));
+}

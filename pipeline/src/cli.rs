@@ -70,6 +70,9 @@ pub struct StageArgs {
     /// Largest article read, in bytes (after decompression); larger ones are rejected as too_large.
     #[arg(long, default_value_t = IngestOptions::default().max_article_bytes)]
     pub max_article_bytes: u64,
+    /// Uncompressed JSON Lines files larger than this many bytes are read in parts (whole lines).
+    #[arg(long, default_value_t = IngestOptions::default().split_bytes, hide = true)]
+    pub split_bytes: u64,
     /// Estimated Jaccard similarity at or above which two articles are near duplicates.
     #[arg(long, default_value_t = 0.8)]
     pub near_dup_threshold: f64,
@@ -80,7 +83,7 @@ pub struct StageArgs {
 
 impl StageArgs {
     pub fn ingest(&self) -> IngestOptions {
-        IngestOptions { max_article_bytes: self.max_article_bytes }
+        IngestOptions { max_article_bytes: self.max_article_bytes, split_bytes: self.split_bytes }
     }
     pub fn dedup(&self) -> DedupOptions {
         DedupOptions { near_dup_threshold: self.near_dup_threshold, minhash: MinHashOptions::default() }

@@ -39,7 +39,7 @@ pub struct BuildSummary {
 /// Maps every input in this process (one shard, parallel inside), then reduces: the same code
 /// path as a sharded run, so the two give the same bytes.
 pub fn build(inputs: &[PathBuf], metadata: Option<&Path>, out: &Path, version: &str, stages: &Stages, progress: &ProgressBar) -> Result<BuildSummary, PipelineError> {
-    let corpus = ingest::discover(inputs, metadata)?;
+    let corpus = ingest::discover(inputs, metadata, &stages.ingest)?;
     let work = release::scratch_dir(out, "work", version)?;
     let started = Instant::now();
     map::map_shard(&corpus, ShardSpec { index: 1, count: 1 }, work.path(), stages, progress)?;

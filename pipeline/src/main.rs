@@ -110,7 +110,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Map(args) => {
             set_threads(args.stages.threads)?;
             let stages = stages(&args.stages, v)?;
-            let corpus = casualty_corpus::ingest::discover(&args.stages.input, args.stages.metadata.as_deref())?;
+            let corpus = casualty_corpus::ingest::discover(&args.stages.input, args.stages.metadata.as_deref(), &stages.ingest)?;
             let bar = v.progress();
             let stats = map::map_shard(&corpus, args.shard, &args.work, &stages, &bar).with_context(|| format!("mapping shard {}", args.shard.dir_name()));
             bar.finish_and_clear();

@@ -44,11 +44,28 @@ impl ShardSpec {
         format!("{}-of-{}", self.index, self.count)
     }
 
-    /// This shard's contiguous share of the sorted files.
+    /// This shard's contiguous share of the sorted files, balanced by bytes: a file belongs to
+    /// the shard its first byte falls in (each file weighs at least one byte).
     pub fn files<'a>(&self, files: &'a [InputFile]) -> &'a [InputFile] {
-        let n = files.len();
-        let lo = n * (self.index - 1) / self.count;
-        let hi = n * self.index / self.count;
+        let weights: Vec<u128> = files.iter().map(|f| u128::from(f.bytes.max(1))).collect();
+        let total: u128 = weights.iter().sum();
+        let (n, k) = (self.count as u128, self.index as u128);
+        let mut start: u128 = 0;
+        let (mut lo, mut hi) = (files.len(), files.len());
+        for (i, w) in weights.iter().enumerate() {
+            let shard = start * n / total.max(1) + 1;
+            if shard == k && lo == files.len() {
+                lo = i;
+            }
+            if shard > k {
+                hi = i;
+                break;
+            }
+            start += w;
+        }
+        if lo > hi {
+            lo = hi;
+        }
         &files[lo..hi]
     }
 }
@@ -231,6 +248,8 @@ mod tests {
                 format: crate::ingest::Format::Text,
                 compression: crate::ingest::Compression::None,
                 meta: None,
+                bytes: (i * 7 % 5) as u64,
+                range: None,
             })
             .collect();
         for n in 1..=12 {

@@ -52,7 +52,19 @@ pub fn read_items<E>(file: &InputFile, opts: &IngestOptions, emit: &mut dyn FnMu
                 Err(e) => emit(reject(None, read_error_reason(&e), format!("reading the file failed: {e}"))),
             }
         }
-        Format::Jsonl => read_jsonl(file, opts, BufReader::new(reader), emit),
+        Format::Jsonl => match file.range {
+            None => read_jsonl(file, opts, BufReader::new(reader), 0, u64::MAX, emit),
+            Some((start, end)) => {
+                // A part of a split file starts at the first line that begins at or after
+                // `start`; the line numbers before it are counted so `source_item` stays the
+                // line number in the whole file.
+                let mut reader = BufReader::with_capacity(1 << 20, reader);
+                match skip_to_line_start(&mut reader, start) {
+                    Ok((first_line, offset)) => read_jsonl(file, opts, reader, first_line - 1, end.saturating_sub(offset), emit),
+                    Err(e) => emit(reject(None, RejectReason::Unreadable, format!("reading the file failed: {e}"))),
+                }
+            }
+        },
         Format::Csv => read_csv(file, opts, reader, emit),
     }
 }
@@ -83,12 +95,53 @@ impl IdCheck {
     }
 }
 
-fn read_jsonl<E>(file: &InputFile, opts: &IngestOptions, mut reader: impl BufRead, emit: &mut dyn FnMut(RawItem) -> Result<(), E>) -> Result<(), E> {
+/// Consumes bytes up to the first line that starts at or after `start`; returns that line's
+/// 1-based number and its byte offset.
+fn skip_to_line_start(reader: &mut impl BufRead, start: u64) -> std::io::Result<(i64, u64)> {
+    let mut line_no: i64 = 1;
+    let mut offset: u64 = 0;
+    // Lines are counted up to `start - 1`; the byte there says whether a line starts at `start`.
+    while offset < start {
+        let buf = reader.fill_buf()?;
+        if buf.is_empty() {
+            return Ok((line_no, offset));
+        }
+        let take = buf.len().min((start - offset) as usize);
+        line_no += buf[..take].iter().filter(|&&b| b == b'\n').count() as i64;
+        let ends_line = buf[take - 1] == b'\n';
+        reader.consume(take);
+        offset += take as u64;
+        if offset == start && !ends_line {
+            // `start` is inside a line: it belongs to the previous part.
+            let mut rest = Vec::new();
+            let n = reader.read_until(b'\n', &mut rest)?;
+            offset += n as u64;
+            if rest.last() == Some(&b'\n') {
+                line_no += 1;
+            }
+        }
+    }
+    Ok((line_no, offset))
+}
+
+/// Reads JSON Lines records; `line_no` is the number of lines before the first one read, and only
+/// lines starting within `budget` bytes of it are read (the rest belong to the next part).
+fn read_jsonl<E>(
+    file: &InputFile,
+    opts: &IngestOptions,
+    mut reader: impl BufRead,
+    mut line_no: i64,
+    budget: u64,
+    emit: &mut dyn FnMut(RawItem) -> Result<(), E>,
+) -> Result<(), E> {
     let mut ids = IdCheck::default();
     let mut line = Vec::new();
-    let mut line_no: i64 = 0;
     let limit = opts.max_article_bytes;
+    let mut consumed: u64 = 0;
     loop {
+        if consumed >= budget {
+            return Ok(());
+        }
         line.clear();
         line_no += 1;
         let item = Some(line_no);
@@ -105,7 +158,7 @@ fn read_jsonl<E>(file: &InputFile, opts: &IngestOptions, mut reader: impl BufRea
         match read {
             Err(e) => return emit(rejected(read_error_reason(&e), format!("line {line_no}: reading failed: {e}"))),
             Ok(0) => return Ok(()),
-            Ok(_) => {}
+            Ok(n) => consumed += n as u64,
         }
         if line.len() as u64 > limit + 1 || (line.len() as u64 == limit + 2 && line.last() != Some(&b'\n')) {
             // Skip the rest of this line.
@@ -114,8 +167,12 @@ fn read_jsonl<E>(file: &InputFile, opts: &IngestOptions, mut reader: impl BufRea
                 sink.clear();
                 match (&mut reader).take(1 << 20).read_until(b'\n', &mut sink) {
                     Ok(0) => break,
-                    Ok(_) if sink.last() == Some(&b'\n') => break,
-                    Ok(_) => continue,
+                    Ok(n) => {
+                        consumed += n as u64;
+                        if sink.last() == Some(&b'\n') {
+                            break;
+                        }
+                    }
                     Err(_) => break,
                 }
             }
@@ -280,9 +337,9 @@ mod tests {
         let path = dir.path().join(name);
         std::fs::write(&path, bytes).unwrap();
         let format = if name.contains(".jsonl") { Format::Jsonl } else if name.contains(".csv") { Format::Csv } else { Format::Text };
-        let file = InputFile { path, source_path: name.into(), format, compression, meta: None };
+        let file = InputFile { path, source_path: name.into(), format, compression, meta: None, bytes: bytes.len() as u64, range: None };
         let mut items = Vec::new();
-        read_items(&file, &IngestOptions { max_article_bytes: 512 }, &mut |item| {
+        read_items(&file, &IngestOptions { max_article_bytes: 512, split_bytes: 1 << 20 }, &mut |item| {
             items.push(item);
             Ok::<(), ()>(())
         })

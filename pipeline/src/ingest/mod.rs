@@ -60,11 +60,15 @@ impl RejectReason {
 pub struct IngestOptions {
     /// Largest article (file, JSONL line or CSV field) read, in bytes after decompression.
     pub max_article_bytes: u64,
+    /// Uncompressed JSON Lines files larger than this are read as several units of about this
+    /// many bytes (whole lines each), so one huge file is not one task. `duplicate_id` is checked
+    /// within a unit.
+    pub split_bytes: u64,
 }
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { max_article_bytes: 64 * 1024 * 1024 }
+        IngestOptions { max_article_bytes: 64 * 1024 * 1024, split_bytes: 256 * 1024 * 1024 }
     }
 }
 
@@ -93,6 +97,10 @@ pub struct InputFile {
     pub compression: Compression,
     /// The sidecar row of a one-article file, if any.
     pub meta: Option<ArticleMeta>,
+    /// Bytes of the file (of its range, for a part of a split file): the weight for sharding.
+    pub bytes: u64,
+    /// For a part of a split JSON Lines file: the byte range where its lines start.
+    pub range: Option<(u64, u64)>,
 }
 
 impl InputFile {
@@ -181,7 +189,7 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<()
 
 /// Finds every input file under `inputs` (directories recursively, files as given), sorted by
 /// `source_path` byte order, and joins the sidecars' metadata to the one-article files.
-pub fn discover(inputs: &[PathBuf], metadata: Option<&Path>) -> Result<Corpus, InputError> {
+pub fn discover(inputs: &[PathBuf], metadata: Option<&Path>, opts: &IngestOptions) -> Result<Corpus, InputError> {
     let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
     let mut sidecars: Vec<Sidecar> = Vec::new();
     for input in inputs {
@@ -225,7 +233,19 @@ pub fn discover(inputs: &[PathBuf], metadata: Option<&Path>) -> Result<Corpus, I
                 }
             }
         }
-        corpus.files.push(InputFile { path, source_path, format, compression, meta });
+        let bytes = std::fs::metadata(&path).map(|m| m.len()).unwrap_or(0);
+        let file = InputFile { path, source_path, format, compression, meta, bytes, range: None };
+        let split = opts.split_bytes.max(1);
+        if format == Format::Jsonl && compression == Compression::None && bytes > split {
+            let mut start = 0;
+            while start < bytes {
+                let end = (start + split).min(bytes);
+                corpus.files.push(InputFile { bytes: end - start, range: Some((start, end)), ..file.clone() });
+                start = end;
+            }
+        } else {
+            corpus.files.push(file);
+        }
     }
     for (i, sidecar) in sidecars.into_iter().enumerate() {
         let mut problems = sidecar.problems;
