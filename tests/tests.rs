@@ -3,5 +3,6 @@
 mod util;
 
 mod bad_input;
+mod dedup;
 mod e2e;
 mod faults;

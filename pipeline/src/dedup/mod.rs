@@ -235,4 +235,37 @@ mod tests {
         assert_eq!(d[1], None);
         assert_eq!(d[0].as_ref().map(|x| (x.kind, x.similarity)), Some((DupKind::ExactRaw, 1.0)));
     }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig { cases: 64, ..Default::default() })]
+
+        /// The decision depends on the set of documents, not on the order they arrive in.
+        #[test]
+        fn decisions_do_not_depend_on_input_order(
+            picks in proptest::collection::vec((0usize..4, 0usize..3, proptest::option::of(0usize..3)), 1..14),
+            seed in 0u64..1000,
+        ) {
+            let bodies = [story(""), story("and one more sentence"), "an unrelated text about grain exports and prices".to_owned(), story("with a very different ending entirely, many words changed here")];
+            let dates = ["2015", "2015-05", "2015-05-28"];
+            let keys: Vec<DocKey> = picks
+                .iter()
+                .enumerate()
+                .map(|(i, (b, raw, date))| DocKey { source_item: Some(i as i64), ..key("f.txt", &format!("r{raw}{b}"), &bodies[*b], date.map(|d| dates[d])) })
+                .collect();
+            let verdict = |keys: &[DocKey]| {
+                let d = decide(keys, &DedupOptions::default());
+                let mut v: Vec<(Option<i64>, Option<(DupKind, Option<i64>)>)> =
+                    keys.iter().zip(&d).map(|(k, x)| (k.source_item, x.as_ref().map(|x| (x.kind, keys[x.kept].source_item)))).collect();
+                v.sort_by_key(|x| x.0);
+                v
+            };
+            let mut shuffled = keys.clone();
+            let n = shuffled.len();
+            for i in 0..n {
+                let j = (seed as usize * 31 + i * 17) % n;
+                shuffled.swap(i, j);
+            }
+            proptest::prop_assert_eq!(verdict(&keys), verdict(&shuffled));
+        }
+    }
 }
