@@ -237,3 +237,27 @@ fn a_large_jsonl_file_is_read_in_parts_with_the_same_rows() {
     w.run(&["reduce", "--work", "work", "--out", "sharded", "--release-version", "1"], true);
     assert_same_tree(&parts, &w.path("sharded/1"));
 }
+
+#[test]
+fn the_release_does_not_depend_on_where_or_how_it_was_built() {
+    // Same corpus at two absolute paths, built from different working directories with different
+    // thread counts: the same bytes, and no path, host or user name inside.
+    let w = Workdir::new();
+    for name in ["first/place", "second/other/place"] {
+        for e in std::fs::read_dir(repo().join("data/raw")).unwrap() {
+            let p = e.unwrap().path();
+            w.write(&format!("{name}/{}", p.file_name().unwrap().to_str().unwrap()), std::fs::read(&p).unwrap());
+        }
+    }
+    let a = w.build(&w.path("first/place"), "out_a", "1", &["--threads", "2"]);
+    let b = w.build(&w.path("second/other/place"), "out_b", "1", &["--threads", "1"]);
+    assert_same_tree(&a, &b);
+    let root = w.dir.path().to_str().unwrap().to_owned();
+    let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default().trim().to_owned();
+    for (name, bytes) in tree(&a) {
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(!text.contains(&root), "{name} holds the build directory");
+        assert!(host.len() < 4 || !text.contains(&host), "{name} holds the host name");
+        assert!(!text.contains("/work/") && !text.contains("/tmp/"), "{name} holds an absolute path");
+    }
+}
