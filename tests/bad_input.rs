@@ -69,6 +69,11 @@ fn every_input_is_accounted_for() {
         assert!(reasons.contains(&(path.into(), item.into(), reason.into())), "no {reason} reject for {path}:{item} in {reasons:#?}");
     }
     assert_eq!(rejects_rows.len(), expect.len(), "{reasons:#?}");
+    // Release order: source_path, then source_item (null first).
+    let order: Vec<(String, Option<i64>)> = rejects_rows.iter().map(|r| (r["source_path"].clone(), r["source_item"].parse().ok())).collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted);
     let malformed = rejects_rows.iter().find(|r| r["source_item"] == "2").unwrap();
     assert!(malformed["detail"].contains("line 2"), "{}", malformed["detail"]);
 

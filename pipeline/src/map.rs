@@ -178,7 +178,7 @@ pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages
     let mut stats = MapStats::default();
     if shard.index == 1 {
         for problem in &corpus.metadata_problems {
-            writer.write(&Record::Reject(problem.clone()), None)?;
+            writer.write_sidecar_problem(problem)?;
             stats.metadata_problems += 1;
         }
     }

@@ -21,6 +21,10 @@ pub struct ReduceSummary {
     pub published: Published,
 }
 
+fn reject_order(r: &Reject) -> (&str, Option<i64>) {
+    (&r.source_path, r.source_item)
+}
+
 /// Reduces the complete shards of `work` into the release `out/version`.
 /// `progress` counts documents written (hidden when nobody watches).
 pub fn reduce(work: &Path, out: &Path, version: &str, progress: &ProgressBar) -> Result<ReduceSummary, PipelineError> {
@@ -42,7 +46,21 @@ pub fn reduce(work: &Path, out: &Path, version: &str, progress: &ProgressBar) ->
     let staging = release::scratch_dir(out, "staging", version)?;
     let mut writer = ReleaseWriter::create(staging.path(), version)?;
     let mut counts = Counts::default();
-    let mut rejects: Vec<Reject> = Vec::new();
+    // Sidecar rejects are few (one per bad metadata row); they are merged into the stream of
+    // article rejects, which arrives in release order, so no reject is held beyond them.
+    let mut sidecar: Vec<Reject> = Vec::new();
+    for dir in &shards {
+        shard::read_lines(&dir.join(shard::SIDECAR_PROBLEMS), |r: Reject| {
+            sidecar.push(r);
+            Ok(())
+        })?;
+    }
+    for r in &sidecar {
+        counts.metadata_problems += 1;
+        *counts.rejects_by_reason.entry(r.reason.clone()).or_default() += 1;
+    }
+    sidecar.sort_by(|a, b| reject_order(a).cmp(&reject_order(b)));
+    let mut sidecar = sidecar.into_iter().peekable();
     let mut raw_digests: Vec<String> = keys.iter().map(|k| k.raw_sha256.clone()).collect();
     let mut doc_index = 0usize;
     for dir in &shards {
@@ -88,7 +106,10 @@ pub fn reduce(work: &Path, out: &Path, version: &str, progress: &ProgressBar) ->
                         }
                     }
                     *counts.rejects_by_reason.entry(r.reason.clone()).or_default() += 1;
-                    rejects.push(r);
+                    while let Some(p) = sidecar.next_if(|p| reject_order(p) < reject_order(&r)) {
+                        writer.reject(&p)?;
+                    }
+                    writer.reject(&r)?;
                 }
             }
             Ok(())
@@ -97,10 +118,8 @@ pub fn reduce(work: &Path, out: &Path, version: &str, progress: &ProgressBar) ->
     if doc_index != keys.len() {
         return Err(PipelineError::Shards(format!("the shards hold {} keys but {doc_index} documents", keys.len())));
     }
-    // Rejects arrive in input order except the sidecar's, which sort among the inputs by path.
-    rejects.sort_by(|a, b| (&a.source_path, a.source_item).cmp(&(&b.source_path, b.source_item)));
-    for r in &rejects {
-        writer.reject(r)?;
+    for p in sidecar {
+        writer.reject(&p)?;
     }
     let manifest = Manifest {
         name: "casualty-corpus".to_owned(),

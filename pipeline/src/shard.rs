@@ -2,8 +2,10 @@
 //!
 //! A shard is a contiguous range of the sorted input files, so reading shards 1..N in order gives
 //! the rows in the codebook's order. Each shard directory `shards/K-of-N/` holds
-//! `keys.jsonl` (the dedup key of each document), `records.jsonl` (each item's document and rows,
-//! or its reject, in input order), `stats.json`, and `COMPLETE`, written last by an atomic rename.
+//! `config.json`, `keys.jsonl` (the dedup key of each document), `records.jsonl` (each item's
+//! document and rows, or its reject, in input order), `sidecar_problems.jsonl` (the metadata
+//! sidecars' rejects, in shard 1 only), `stats.json`, and `COMPLETE`, written last by an atomic
+//! rename.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader, BufWriter, Write};
@@ -18,6 +20,7 @@ use crate::model::{Claim, Document, NamedCasualty, Reject, Sentence, Statement};
 use crate::stats::MapStats;
 
 pub const COMPLETE_MARKER: &str = "COMPLETE";
+pub const SIDECAR_PROBLEMS: &str = "sidecar_problems.jsonl";
 
 /// The K-th (1-based) of N shards.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -105,6 +108,7 @@ pub struct ShardWriter {
     dir: PathBuf,
     keys: BufWriter<File>,
     records: BufWriter<File>,
+    sidecar_problems: BufWriter<File>,
 }
 
 impl ShardWriter {
@@ -122,7 +126,7 @@ impl ShardWriter {
             let p = dir.join(name);
             Ok(BufWriter::with_capacity(1 << 20, File::create(&p).map_err(io_err(&p))?))
         };
-        Ok(ShardWriter { keys: open("keys.jsonl")?, records: open("records.jsonl")?, dir })
+        Ok(ShardWriter { keys: open("keys.jsonl")?, records: open("records.jsonl")?, sidecar_problems: open(SIDECAR_PROBLEMS)?, dir })
     }
 
     pub fn write(&mut self, record: &Record, key: Option<&DocKey>) -> Result<(), PipelineError> {
@@ -132,9 +136,15 @@ impl ShardWriter {
         write_line(&mut self.records, record, &self.dir.join("records.jsonl"))
     }
 
+    /// A reject of a metadata sidecar row: it sorts among the inputs by the sidecar's path, so
+    /// reduce merges these into the stream of rejects.
+    pub fn write_sidecar_problem(&mut self, problem: &Reject) -> Result<(), PipelineError> {
+        write_line(&mut self.sidecar_problems, problem, &self.dir.join(SIDECAR_PROBLEMS))
+    }
+
     /// Flushes everything to disk, writes the stats, then the completion marker.
     pub fn finish(mut self, stats: &MapStats) -> Result<(), PipelineError> {
-        for (w, name) in [(&mut self.keys, "keys.jsonl"), (&mut self.records, "records.jsonl")] {
+        for (w, name) in [(&mut self.keys, "keys.jsonl"), (&mut self.records, "records.jsonl"), (&mut self.sidecar_problems, SIDECAR_PROBLEMS)] {
             let p = self.dir.join(name);
             w.flush().map_err(io_err(&p))?;
             w.get_ref().sync_all().map_err(io_err(&p))?;
