@@ -261,3 +261,41 @@ fn the_release_does_not_depend_on_where_or_how_it_was_built() {
         assert!(!text.contains("/work/") && !text.contains("/tmp/"), "{name} holds an absolute path");
     }
 }
+
+#[test]
+fn sample_articles_lose_their_boilerplate_and_repeats() {
+    let w = Workdir::new();
+    let release = w.build(&repo().join("data/raw"), "r", "1", &[]);
+    let docs = csv_rows(&release, "documents");
+    let text = |prefix: &str| docs.iter().find(|d| d["source_path"].starts_with(prefix)).map(|d| d["text"].clone()).unwrap();
+    let gone: &[(&str, &[&str])] = &[
+        ("000", &["Support The Moscow Times!", "Now is the time to support independent reporting", "Contribute Today", "Alexei Druzhinin", "Read more"]),
+        ("001", &["Related: Why Congress", "Related: Obama", "Related: Putin Always Had a Plan", "Top Reads from The Fiscal Times"]),
+        ("003", &["Support The Moscow Times!", "Alexander Ryumin / TASS", "Read more"]),
+        (
+            "004",
+            &[
+                "Support The Moscow Times!", "Taisiya Vorontsova / TASS", "Sign up for our free weekly newsletter", "Subscribers agree to the Privacy Policy",
+                "A Message from The Moscow Times", "Dear readers,", "please support us monthly", "paiment methods", "Remind me later", "Read more",
+            ],
+        ),
+    ];
+    for (prefix, strings) in gone {
+        let t = text(prefix);
+        for s in *strings {
+            assert!(!t.contains(s), "{prefix}: {s:?} is still in documents.text");
+        }
+    }
+    // Body text stays, and 002's repeated paragraphs are kept once.
+    assert!(text("000").contains("declared all deaths of Russian soldiers during special operations to be classified as a state secret"));
+    let t = text("002");
+    assert_eq!(t.matches("However, the Kremlin said today it had no information about Russian mercenaries").count(), 1);
+    assert_eq!(t.matches("We don’t have information about other Russians who might be in Syria").count(), 1);
+    let removed: i64 = docs.iter().find(|d| d["source_path"].starts_with("002")).unwrap()["boilerplate_chars_removed"].parse().unwrap();
+    assert!(removed > 300, "the repeated paragraphs count as removed: {removed}");
+    // Captions are marked in sentences.zone.
+    let captions: Vec<String> = csv_rows(&release, "sentences").into_iter().filter(|s| s["zone"] == "caption").map(|s| s["text"].clone()).collect();
+    if !captions.is_empty() {
+        assert!(captions.iter().any(|c| c.starts_with("Kremlin lies:")), "{captions:?}");
+    }
+}
