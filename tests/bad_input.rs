@@ -140,3 +140,22 @@ fn fatal_errors_are_one_clear_line() {
     let out = w.run(&["build", "--input", "no", "--out", "out", "--release-version", "../x"], false);
     assert!(String::from_utf8_lossy(&out.stderr).contains("release version"));
 }
+
+#[test]
+fn odd_files_do_not_block_or_stop_the_build() {
+    use std::os::unix::ffi::OsStrExt;
+    let w = Workdir::new();
+    w.write("in/a.txt", "Four soldiers were killed in the attack on Monday, officials said.");
+    let fifo = w.path("in/b_pipe.txt");
+    assert!(std::process::Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    std::os::unix::fs::symlink(w.path("in/nowhere.txt"), w.path("in/c_broken_link.txt")).unwrap();
+    let odd_name = w.path("in").join(std::ffi::OsStr::from_bytes(b"d_caf\xe9.txt"));
+    std::fs::write(&odd_name, "Nine civilians were wounded by shelling, the governor said.").unwrap();
+    std::os::unix::fs::symlink(w.path("in"), w.path("in/e_loop")).unwrap();
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    let rejects = csv_rows(&release, "rejects");
+    let got: Vec<(&str, &str)> = rejects.iter().map(|r| (r["source_path"].as_str(), r["reason"].as_str())).collect();
+    assert_eq!(got, vec![("b_pipe.txt", "unreadable"), ("c_broken_link.txt", "unreadable"), ("e_loop", "unreadable")]);
+    let docs: Vec<String> = csv_rows(&release, "documents").into_iter().map(|d| d["source_path"].clone()).collect();
+    assert_eq!(docs, vec!["a.txt".to_owned(), "d_caf\u{fffd}.txt".to_owned()]);
+}

@@ -20,8 +20,8 @@ pub enum LexiconError {
 pub enum InputError {
     #[error("cannot read input {path}: {source}")]
     Read { path: PathBuf, source: std::io::Error },
-    #[error("input path {0} is not valid UTF-8")]
-    NonUtf8Path(PathBuf),
+    #[error("input path {0} names no file or directory")]
+    NotAFile(PathBuf),
     #[error("two inputs give the same source_path {source_path}: {first} and {second}")]
     SamePath { source_path: String, first: PathBuf, second: PathBuf },
 }

@@ -30,6 +30,12 @@ pub fn read_items<E>(file: &InputFile, opts: &IngestOptions, emit: &mut dyn FnMu
         meta: ArticleMeta::default(),
         content: Content::Rejected(reason, detail),
     };
+    // A FIFO, socket or device would block or never end: only regular files are articles.
+    match std::fs::metadata(&file.path) {
+        Ok(m) if !m.is_file() => return emit(reject(None, RejectReason::Unreadable, "not a regular file".into())),
+        Err(e) => return emit(reject(None, RejectReason::Unreadable, format!("cannot open the file: {e}"))),
+        Ok(_) => {}
+    }
     let reader = match open(file) {
         Ok(r) => r,
         Err(e) => return emit(reject(None, RejectReason::Unreadable, format!("cannot open the file: {e}"))),

@@ -170,11 +170,11 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<()
         names.push(entry.file_name());
     }
     names.sort();
-    for name in names {
-        let Some(name) = name.to_str() else {
-            return Err(InputError::NonUtf8Path(dir.join(&name)));
-        };
-        let path = dir.join(name);
+    for os_name in names {
+        // A name that is not UTF-8 is read all the same; the release names it lossily.
+        let path = dir.join(&os_name);
+        let name = os_name.to_string_lossy();
+        let name = name.as_ref();
         let rel = if prefix.is_empty() { name.to_owned() } else { format!("{prefix}/{name}") };
         // Symlinked directories are not followed: they can loop.
         let is_dir = std::fs::symlink_metadata(&path).map(|m| m.is_dir()).unwrap_or(false);
@@ -202,8 +202,8 @@ pub fn discover(inputs: &[PathBuf], metadata: Option<&Path>, opts: &IngestOption
                 sidecars.push(read_sidecar(&sidecar, "metadata.csv"));
             }
         } else {
-            let name = input.file_name().and_then(|n| n.to_str()).ok_or_else(|| InputError::NonUtf8Path(input.clone()))?;
-            files.push((name.to_owned(), input.clone()));
+            let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| InputError::NotAFile(input.clone()))?;
+            files.push((name, input.clone()));
         }
         for (rel, path) in files {
             if let Some(previous) = found.insert(rel.clone(), path.clone()) {
