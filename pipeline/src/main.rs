@@ -139,27 +139,37 @@ fn run(cli: Cli) -> Result<()> {
         Command::Verify { release } => {
             let report = release::verify::verify(&release).with_context(|| format!("verifying {}", release.display()))?;
             if v != Verbosity::Quiet {
-                println!("{}: OK ({} files, {} table rows checked)", release.display(), report.files, report.rows_checked);
+                print_stdout(&format!("{}: OK ({} files, {} table rows checked)\n", release.display(), report.files, report.rows_checked))?;
             }
         }
         Command::Stats { release, json } => {
             let stats = release::summary::summarize(&release).with_context(|| format!("reading {}", release.display()))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&stats)?);
+                print_stdout(&format!("{}\n", serde_json::to_string_pretty(&stats)?))?;
             } else {
-                print!("{stats}");
+                print_stdout(&stats.to_string())?;
             }
         }
         Command::Eval { release, gold, json } => {
             let report = eval::evaluate(&release, &gold).with_context(|| format!("scoring {} against {}", release.display(), gold.display()))?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                print_stdout(&format!("{}\n", serde_json::to_string_pretty(&report)?))?;
             } else {
-                println!("{report}");
+                print_stdout(&format!("{report}\n"))?;
             }
         }
     }
     Ok(())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly, as in ripgrep.
+fn print_stdout(text: &str) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other.context("writing to stdout")?),
+    }
 }
 
 fn print_release(v: Verbosity, summary: &reduce::ReduceSummary, dir: &Path) {
