@@ -25,6 +25,15 @@ test: $(VENV)/.installed
 	rm -rf $(TEST_RELEASES)
 	$(DEBUG_BIN) build --input data/raw --out $(TEST_RELEASES) --release-version test
 	$(VENV)/bin/python tests/python/test_load_release.py $(TEST_RELEASES)/test
+	tests/browser/setup.sh
+	test -f $(TEST_RELEASES)/test/report.html || $(DEBUG_BIN) report $(TEST_RELEASES)/test
+	$(VENV)/bin/python tests/browser/test_report.py release $(TEST_RELEASES)/test
+	$(VENV)/bin/python tests/browser/gen_release.py $(TEST_RELEASES)/large-100k --claims 100000
+	$(DEBUG_BIN) report $(TEST_RELEASES)/large-100k
+	$(VENV)/bin/python tests/browser/test_report.py large $(TEST_RELEASES)/large-100k.report.html 100000 --bound-seconds 15
+	mkdir -p target/test-inputs/quiet && printf 'The market opened early on a calm Tuesday.\n' > target/test-inputs/quiet/quiet.txt
+	$(DEBUG_BIN) --quiet build --input target/test-inputs/quiet --out $(TEST_RELEASES) --release-version empty-tables
+	$(VENV)/bin/python tests/python/run_notebook.py notebooks/explore.ipynb $(TEST_RELEASES)/test $(TEST_RELEASES)/empty-tables
 
 ## The pinned Python readers (pyarrow, polars, pandas, DuckDB, jsonschema, frictionless).
 $(VENV)/.installed: tests/python/requirements.txt

@@ -42,6 +42,16 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write the release report (one self-contained HTML page) of an existing release again.
+    /// A released version is never modified: the page is written beside it, to DIR/V.report.html
+    /// by default (not DIR/V/report.html, which a build writes into every new release).
+    #[command(after_help = "Example:\n  casualty-corpus report data/releases/0.1.0            # writes data/releases/0.1.0.report.html\n  casualty-corpus report data/releases/0.1.0 --out /tmp/report.html")]
+    Report {
+        release: PathBuf,
+        /// Where to write the page (default: DIR/V.report.html beside the release; never inside it).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Score a release's extraction against gold annotations (codebook section 6).
     #[command(after_help = "Example:\n  casualty-corpus eval --release data/releases/0.1.0 --gold tests/gold/seeds.jsonl --json")]
     Eval {

@@ -16,6 +16,7 @@ pub mod model;
 pub mod normalize;
 pub mod reduce;
 pub mod release;
+pub mod report;
 pub mod shard;
 pub mod stats;
 

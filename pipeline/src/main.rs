@@ -150,6 +150,10 @@ fn run(cli: Cli) -> Result<()> {
                 print_stdout(&stats.to_string())?;
             }
         }
+        Command::Report { release, out } => {
+            let written = casualty_corpus::report::write_beside(&release, out.as_deref()).with_context(|| format!("writing the report of {}", release.display()))?;
+            v.say(format!("wrote {}", written.display()));
+        }
         Command::Eval { release, gold, json } => {
             let report = eval::evaluate(&release, &gold).with_context(|| format!("scoring {} against {}", release.display(), gold.display()))?;
             if json {
