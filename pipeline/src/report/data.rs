@@ -2,7 +2,7 @@
 //! plots aggregate. Everything is ordered by the tables' own row order or by `BTreeMap`, so the
 //! same release gives the same bytes.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde_json::{json, Value};
@@ -10,32 +10,30 @@ use serde_json::{json, Value};
 use super::{Limits, ReportError};
 use crate::release::tables;
 
-/// One CSV table of a release, held as records with its header.
-pub struct CsvTable {
-    pub name: &'static str,
+/// One CSV table of a release, read a record at a time.
+pub struct CsvStream {
+    name: &'static str,
+    path: PathBuf,
+    rdr: csv::Reader<std::fs::File>,
     headers: Vec<String>,
-    pub rows: Vec<csv::StringRecord>,
 }
 
-impl CsvTable {
-    pub fn read(release: &Path, name: &'static str) -> Result<CsvTable, ReportError> {
+impl CsvStream {
+    pub fn open(release: &Path, name: &'static str) -> Result<CsvStream, ReportError> {
         let path = release.join("csv").join(format!("{name}.csv"));
-        let err = |p: &PathBuf, e: csv::Error| ReportError::Table { path: p.clone(), message: e.to_string() };
-        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_path(&path).map_err(|e| err(&path, e))?;
-        let headers = rdr.headers().map_err(|e| err(&path, e))?.iter().map(str::to_owned).collect();
-        let mut rows = Vec::new();
-        for r in rdr.records() {
-            rows.push(r.map_err(|e| err(&path, e))?);
-        }
-        Ok(CsvTable { name, headers, rows })
+        let mut rdr = csv::ReaderBuilder::new().has_headers(true).from_path(&path).map_err(|e| ReportError::Table { path: path.clone(), message: e.to_string() })?;
+        let headers = rdr.headers().map_err(|e| ReportError::Table { path: path.clone(), message: e.to_string() })?.iter().map(str::to_owned).collect();
+        Ok(CsvStream { name, path, rdr, headers })
     }
 
     /// The index of a column, or an error naming the table.
     pub fn col(&self, column: &str) -> Result<usize, ReportError> {
-        self.headers.iter().position(|h| h == column).ok_or_else(|| ReportError::Table {
-            path: PathBuf::from(format!("csv/{}.csv", self.name)),
-            message: format!("no column {column}"),
-        })
+        self.headers.iter().position(|h| h == column).ok_or_else(|| ReportError::Table { path: self.path.clone(), message: format!("{}: no column {column}", self.name) })
+    }
+
+    /// Reads the next record into `rec`; false at the end.
+    pub fn next(&mut self, rec: &mut csv::StringRecord) -> Result<bool, ReportError> {
+        self.rdr.read_record(rec).map_err(|e| ReportError::Table { path: self.path.clone(), message: e.to_string() })
     }
 }
 
@@ -74,26 +72,56 @@ impl Dict {
     }
 }
 
-/// Code-point offsets into one document's text, computed once per document.
-struct Spans<'a> {
-    text: &'a str,
-    /// Byte offset of every code point, plus the text's length at the end.
+/// The documents' texts, read in table order beside another table's rows (every table is in
+/// document order, codebook section 7), so no more than one text is held at a time.
+struct DocCursor<'r> {
+    release: &'r Path,
+    docs: Option<CsvStream>,
+    text_col: usize,
+    rec: csv::StringRecord,
+    /// Index of the document in `rec` (-1: none read yet).
+    pos: i64,
+    text: String,
+    /// Byte offset of every code point of `text`, plus its length at the end.
     bytes: Vec<usize>,
 }
 
-impl<'a> Spans<'a> {
-    fn new(text: &'a str) -> Spans<'a> {
-        let mut bytes: Vec<usize> = text.char_indices().map(|(b, _)| b).collect();
-        bytes.push(text.len());
-        Spans { text, bytes }
+impl<'r> DocCursor<'r> {
+    fn new(release: &'r Path) -> DocCursor<'r> {
+        DocCursor { release, docs: None, text_col: 0, rec: csv::StringRecord::new(), pos: -1, text: String::new(), bytes: Vec::new() }
     }
-    /// `text[start:end]` in code points (as Python slices, clamped), or None when out of range.
-    fn slice(&self, start: i64, end: i64) -> Option<&'a str> {
+
+    /// `documents.text[start:end]` of document `doc` in code points, or None when out of range.
+    fn evidence(&mut self, doc: i64, start: i64, end: i64) -> Result<Option<String>, ReportError> {
+        if doc < 0 {
+            return Ok(None);
+        }
+        if self.docs.is_none() || doc < self.pos {
+            // Out of order (never in a release written by the pipeline): start again.
+            let docs = CsvStream::open(self.release, "documents")?;
+            self.text_col = docs.col("text")?;
+            self.docs = Some(docs);
+            self.pos = -1;
+        }
+        let Some(docs) = self.docs.as_mut() else { return Ok(None) };
+        if self.pos < doc {
+            while self.pos < doc {
+                if !docs.next(&mut self.rec)? {
+                    return Ok(None);
+                }
+                self.pos += 1;
+            }
+            self.text.clear();
+            self.text.push_str(self.rec.get(self.text_col).unwrap_or(""));
+            self.bytes.clear();
+            self.bytes.extend(self.text.char_indices().map(|(b, _)| b));
+            self.bytes.push(self.text.len());
+        }
         let n = self.bytes.len() as i64 - 1;
         if start < 0 || end < start || end > n {
-            return None;
+            return Ok(None);
         }
-        Some(&self.text[self.bytes[start as usize]..self.bytes[end as usize]])
+        Ok(Some(self.text[self.bytes[start as usize]..self.bytes[end as usize]].to_owned()))
     }
 }
 
@@ -103,6 +131,7 @@ pub struct Aggregates {
     /// month (`YYYY-MM`) -> outcome -> claims
     pub claims_month_outcome: BTreeMap<String, BTreeMap<String, u64>>,
     pub claims_month_source: BTreeMap<String, BTreeMap<String, u64>>,
+    pub claims: u64,
     pub claims_undated: u64,
     /// The stated count of each claim (count_low, else count_high), where there is one.
     pub counts: Vec<i64>,
@@ -116,7 +145,8 @@ pub struct Aggregates {
 
 /// What the report shows: the embedded JSON and the plots' aggregates.
 pub struct ReportData {
-    pub embedded: Value,
+    /// The JSON object of every embedded row, already safe inside a `<script>` element.
+    pub embedded: String,
     pub aggregates: Aggregates,
     /// Rows read per table, and rows embedded per table.
     pub rows: BTreeMap<String, (usize, usize)>,
@@ -135,17 +165,38 @@ pub fn month_of(date: Option<&str>) -> Option<String> {
     }
 }
 
+/// A JSON array of rows written as it grows: `"name":[row,row,...]`.
+struct Rows<'o> {
+    out: &'o mut String,
+    n: usize,
+}
+
+impl<'o> Rows<'o> {
+    fn start(out: &'o mut String, name: &str) -> Rows<'o> {
+        out.push_str(&format!(",\"{name}\":["));
+        Rows { out, n: 0 }
+    }
+    fn push(&mut self, row: &Value) {
+        if self.n > 0 {
+            self.out.push(',');
+        }
+        super::push_script_json(self.out, row);
+        self.n += 1;
+    }
+    fn end(self) -> usize {
+        self.out.push(']');
+        self.n
+    }
+}
+
 pub fn load(release: &Path, limits: &Limits) -> Result<ReportData, ReportError> {
-    let documents = CsvTable::read(release, "documents")?;
-    let duplicates = CsvTable::read(release, "duplicates")?;
-    let rejects = CsvTable::read(release, "rejects")?;
-    let sentences = CsvTable::read(release, "sentences")?;
-    let claims = CsvTable::read(release, "casualty_claims")?;
-    let named = CsvTable::read(release, "named_casualties")?;
-    let statements = CsvTable::read(release, "statements")?;
     let mut rows = BTreeMap::new();
+    let mut rec = csv::StringRecord::new();
+    let mut out = String::with_capacity(1 << 20);
+    out.push_str("{\"format\":1");
 
     // Documents: metadata for all (up to the row limit), texts while the text budget lasts.
+    let mut documents = CsvStream::open(release, "documents")?;
     let (d_id, d_path, d_item, d_title, d_outlet, d_pub, d_url, d_text, d_chars) = (
         documents.col("doc_id")?,
         documents.col("source_path")?,
@@ -157,19 +208,20 @@ pub fn load(release: &Path, limits: &Limits) -> Result<ReportData, ReportError> 
         documents.col("text")?,
         documents.col("char_count")?,
     );
-    let mut doc_index: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut published: Vec<Option<&str>> = Vec::new();
-    let mut docs = Vec::new();
-    let mut text_bytes = 0usize;
-    let mut docs_with_text = 0usize;
-    let mut text_budget_spent = false;
-    for (i, r) in documents.rows.iter().enumerate() {
-        doc_index.insert(r.get(d_id).unwrap_or(""), i);
-        published.push(cell(r, d_pub));
+    // Lookups only: the map's order never reaches the output.
+    let mut doc_index: HashMap<String, usize> = HashMap::new();
+    let mut published_month: Vec<Option<String>> = Vec::new();
+    let (mut text_bytes, mut docs_with_text, mut text_budget_spent, mut n_docs) = (0usize, 0usize, false, 0usize);
+    let mut docs = Rows::start(&mut out, "docs");
+    while documents.next(&mut rec)? {
+        let i = n_docs;
+        n_docs += 1;
+        doc_index.insert(rec.get(d_id).unwrap_or("").to_owned(), i);
+        published_month.push(month_of(cell(&rec, d_pub)));
         if i >= limits.max_rows {
             continue;
         }
-        let text = r.get(d_text).unwrap_or("");
+        let text = rec.get(d_text).unwrap_or("");
         let embed_text = !text_budget_spent && text_bytes + text.len() <= limits.max_text_bytes;
         if embed_text {
             text_bytes += text.len();
@@ -177,33 +229,22 @@ pub fn load(release: &Path, limits: &Limits) -> Result<ReportData, ReportError> 
         } else {
             text_budget_spent = true;
         }
-        docs.push(json!([
-            r.get(d_id).unwrap_or(""),
-            r.get(d_path).unwrap_or(""),
-            int(r, d_item),
-            opt(cell(r, d_title)),
-            opt(cell(r, d_outlet)),
-            opt(cell(r, d_pub)),
-            opt(cell(r, d_url)),
+        docs.push(&json!([
+            rec.get(d_id).unwrap_or(""),
+            rec.get(d_path).unwrap_or(""),
+            int(&rec, d_item),
+            opt(cell(&rec, d_title)),
+            opt(cell(&rec, d_outlet)),
+            opt(cell(&rec, d_pub)),
+            opt(cell(&rec, d_url)),
             if embed_text { Value::String(text.to_owned()) } else { Value::Null },
-            int(r, d_chars),
+            int(&rec, d_chars),
         ]));
     }
-    rows.insert("documents".to_owned(), (documents.rows.len(), docs.len()));
-    let texts: Vec<&str> = documents.rows.iter().map(|r| r.get(d_text).unwrap_or("")).collect();
+    let embedded_docs = docs.end();
+    rows.insert("documents".to_owned(), (n_docs, embedded_docs));
     let doc_of = |id: Option<&str>| -> i64 { id.and_then(|id| doc_index.get(id)).map_or(-1, |&i| i as i64) };
-
-    // One cached code-point index: rows come grouped by document.
-    let mut cache: Option<(i64, Spans)> = None;
-    let mut evidence = |doc: i64, start: i64, end: i64| -> Value {
-        if doc < 0 {
-            return Value::Null;
-        }
-        if cache.as_ref().map(|c| c.0) != Some(doc) {
-            cache = Some((doc, Spans::new(texts[doc as usize])));
-        }
-        opt(cache.as_ref().and_then(|c| c.1.slice(start, end)))
-    };
+    let month_of_doc = |doc: i64| -> Option<String> { if doc >= 0 { published_month[doc as usize].clone() } else { None } };
 
     let mut agg = Aggregates::default();
     let mut outcome = Dict::of(&tables::CASUALTY_CLAIMS, "outcome");
@@ -214,6 +255,7 @@ pub fn load(release: &Path, limits: &Limits) -> Result<ReportData, ReportError> 
     let mut stance = Dict::of(&tables::STATEMENTS, "stance");
 
     // Claims.
+    let mut claims = CsvStream::open(release, "casualty_claims")?;
     let c = |n| claims.col(n);
     let (c_id, c_doc, c_start, c_end, c_count, c_low, c_high, c_q, c_out) =
         (c("claim_id")?, c("doc_id")?, c("start")?, c("end")?, c("count_text")?, c("count_low")?, c("count_high")?, c("qualifier")?, c("outcome")?);
@@ -229,12 +271,16 @@ pub fn load(release: &Path, limits: &Limits) -> Result<ReportData, ReportError> 
         c("hedged")?,
         c("rule_id")?,
     );
-    let mut claim_rows = Vec::new();
-    for (i, r) in claims.rows.iter().enumerate() {
+    let mut cursor = DocCursor::new(release);
+    let mut claim_rows = Rows::start(&mut out, "claims");
+    let mut n = 0usize;
+    while claims.next(&mut rec)? {
+        let r = &rec;
         let doc = doc_of(cell(r, c_doc));
-        let month = month_of(cell(r, c_date)).or_else(|| month_of(if doc >= 0 { published[doc as usize] } else { None }));
+        let month = month_of(cell(r, c_date)).or_else(|| month_of_doc(doc));
         let o = outcome.code(cell(r, c_out));
         let st = source_type.code(cell(r, c_st));
+        agg.claims += 1;
         match &month {
             Some(m) => {
                 *agg.claims_month_outcome.entry(m.clone()).or_default().entry(outcome.values[o].clone()).or_default() += 1;
@@ -243,18 +289,19 @@ pub fn load(release: &Path, limits: &Limits) -> Result<ReportData, ReportError> 
             None => agg.claims_undated += 1,
         }
         match int(r, c_low).or_else(|| int(r, c_high)) {
-            Some(n) => agg.counts.push(n),
+            Some(v) => agg.counts.push(v),
             None => agg.claims_without_count += 1,
         }
-        if i >= limits.max_rows {
+        n += 1;
+        if n > limits.max_rows {
             continue;
         }
         let (start, end) = (int(r, c_start).unwrap_or(0), int(r, c_end).unwrap_or(0));
-        claim_rows.push(json!([
+        claim_rows.push(&json!([
             doc,
             start,
             end,
-            evidence(doc, start, end),
+            cursor.evidence(doc, start, end)?,
             r.get(c_count).unwrap_or(""),
             int(r, c_low),
             int(r, c_high),
@@ -274,29 +321,35 @@ pub fn load(release: &Path, limits: &Limits) -> Result<ReportData, ReportError> 
             r.get(c_rule).unwrap_or(""),
         ]));
     }
-    rows.insert("casualty_claims".to_owned(), (claims.rows.len(), claim_rows.len()));
+    let embedded = claim_rows.end();
+    rows.insert("casualty_claims".to_owned(), (n, embedded));
 
     // Statements.
+    let mut statements = CsvStream::open(release, "statements")?;
     let s = |n| statements.col(n);
     let (s_doc, s_start, s_end, s_speaker, s_type, s_stance, s_topic, s_quote) =
         (s("doc_id")?, s("start")?, s("end")?, s("speaker")?, s("speaker_type")?, s("stance")?, s("topic")?, s("quote")?);
-    let mut statement_rows = Vec::new();
-    for (i, r) in statements.rows.iter().enumerate() {
+    let mut cursor = DocCursor::new(release);
+    let mut statement_rows = Rows::start(&mut out, "statements");
+    let mut n = 0usize;
+    while statements.next(&mut rec)? {
+        let r = &rec;
         let doc = doc_of(cell(r, s_doc));
         let k = stance.code(cell(r, s_stance));
-        match month_of(if doc >= 0 { published[doc as usize] } else { None }) {
+        match month_of_doc(doc) {
             Some(m) => *agg.statements_month_stance.entry(m).or_default().entry(stance.values[k].clone()).or_default() += 1,
             None => agg.statements_undated += 1,
         }
-        if i >= limits.max_rows {
+        n += 1;
+        if n > limits.max_rows {
             continue;
         }
         let (start, end) = (int(r, s_start).unwrap_or(0), int(r, s_end).unwrap_or(0));
-        statement_rows.push(json!([
+        statement_rows.push(&json!([
             doc,
             start,
             end,
-            evidence(doc, start, end),
+            cursor.evidence(doc, start, end)?,
             r.get(s_speaker).unwrap_or(""),
             source_type.code(cell(r, s_type)),
             k,
@@ -304,21 +357,30 @@ pub fn load(release: &Path, limits: &Limits) -> Result<ReportData, ReportError> 
             opt(cell(r, s_quote)),
         ]));
     }
-    rows.insert("statements".to_owned(), (statements.rows.len(), statement_rows.len()));
+    let embedded = statement_rows.end();
+    rows.insert("statements".to_owned(), (n, embedded));
 
     // Named casualties.
-    let n = |n| named.col(n);
+    let mut named = CsvStream::open(release, "named_casualties")?;
+    let c = |c| named.col(c);
     let (n_doc, n_name, n_age, n_home, n_aff, n_out, n_place, n_start, n_end) =
-        (n("doc_id")?, n("name")?, n("age")?, n("hometown")?, n("affiliation")?, n("outcome")?, n("place_text")?, n("start")?, n("end")?);
-    let mut named_rows = Vec::new();
-    for r in named.rows.iter().take(limits.max_rows) {
+        (c("doc_id")?, c("name")?, c("age")?, c("hometown")?, c("affiliation")?, c("outcome")?, c("place_text")?, c("start")?, c("end")?);
+    let mut cursor = DocCursor::new(release);
+    let mut named_rows = Rows::start(&mut out, "named");
+    let mut n = 0usize;
+    while named.next(&mut rec)? {
+        n += 1;
+        if n > limits.max_rows {
+            continue;
+        }
+        let r = &rec;
         let doc = doc_of(cell(r, n_doc));
         let (start, end) = (int(r, n_start).unwrap_or(0), int(r, n_end).unwrap_or(0));
-        named_rows.push(json!([
+        named_rows.push(&json!([
             doc,
             start,
             end,
-            evidence(doc, start, end),
+            cursor.evidence(doc, start, end)?,
             r.get(n_name).unwrap_or(""),
             outcome.code(cell(r, n_out)),
             int(r, n_age),
@@ -327,61 +389,75 @@ pub fn load(release: &Path, limits: &Limits) -> Result<ReportData, ReportError> 
             opt(cell(r, n_place)),
         ]));
     }
-    rows.insert("named_casualties".to_owned(), (named.rows.len(), named_rows.len()));
+    let embedded = named_rows.end();
+    rows.insert("named_casualties".to_owned(), (n, embedded));
 
     // Captions (the only sentences the document view marks).
+    let mut sentences = CsvStream::open(release, "sentences")?;
     let (t_doc, t_start, t_end, t_zone) = (sentences.col("doc_id")?, sentences.col("start")?, sentences.col("end")?, sentences.col("zone")?);
-    let mut caption_rows = Vec::new();
-    for r in sentences.rows.iter().filter(|r| cell(r, t_zone) == Some("caption")).take(limits.max_rows) {
-        caption_rows.push(json!([doc_of(cell(r, t_doc)), int(r, t_start), int(r, t_end)]));
+    let mut caption_rows = Rows::start(&mut out, "captions");
+    let mut n = 0usize;
+    while sentences.next(&mut rec)? {
+        n += 1;
+        if cell(&rec, t_zone) == Some("caption") && caption_rows.n < limits.max_rows {
+            caption_rows.push(&json!([doc_of(cell(&rec, t_doc)), int(&rec, t_start), int(&rec, t_end)]));
+        }
     }
-    rows.insert("sentences".to_owned(), (sentences.rows.len(), caption_rows.len()));
+    let embedded = caption_rows.end();
+    rows.insert("sentences".to_owned(), (n, embedded));
 
-    // Duplicates, grouped by the kept document (stable: table order inside a group).
+    // Duplicates, grouped by the kept document (stable: table order inside a group). Small
+    // (one row per dropped input, no text): held to be sorted.
+    let mut duplicates = CsvStream::open(release, "duplicates")?;
     let (u_path, u_item, u_kind, u_kept, u_sim) =
         (duplicates.col("source_path")?, duplicates.col("source_item")?, duplicates.col("kind")?, duplicates.col("kept_doc_id")?, duplicates.col("similarity")?);
-    let mut dup: Vec<(i64, usize, &csv::StringRecord)> = duplicates.rows.iter().enumerate().map(|(i, r)| (doc_of(cell(r, u_kept)), i, r)).collect();
+    let mut dup: Vec<(i64, usize, Value)> = Vec::new();
+    while duplicates.next(&mut rec)? {
+        let r = &rec;
+        let d = doc_of(cell(r, u_kept));
+        let sim = cell(r, u_sim).and_then(|v| v.parse::<f64>().ok()).map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0));
+        let i = dup.len();
+        dup.push((d, i, json!([d, r.get(u_path).unwrap_or(""), int(r, u_item), r.get(u_kind).unwrap_or(""), opt(cell(r, u_kept)), sim])));
+    }
     dup.sort_by_key(|(d, i, _)| (*d, *i));
-    let dup_rows: Vec<Value> = dup
-        .iter()
-        .take(limits.max_rows)
-        .map(|(d, _, r)| {
-            let sim = cell(r, u_sim).and_then(|v| v.parse::<f64>().ok()).map_or(Value::Null, |v| json!((v * 10_000.0).round() / 10_000.0));
-            json!([d, r.get(u_path).unwrap_or(""), int(r, u_item), r.get(u_kind).unwrap_or(""), opt(cell(r, u_kept)), sim])
-        })
-        .collect();
-    rows.insert("duplicates".to_owned(), (duplicates.rows.len(), dup_rows.len()));
+    let total = dup.len();
+    let mut dup_rows = Rows::start(&mut out, "duplicates");
+    for (_, _, v) in dup.iter().take(limits.max_rows) {
+        dup_rows.push(v);
+    }
+    let embedded = dup_rows.end();
+    rows.insert("duplicates".to_owned(), (total, embedded));
 
     // Rejects.
+    let mut rejects = CsvStream::open(release, "rejects")?;
     let (j_path, j_item, j_reason, j_detail) = (rejects.col("source_path")?, rejects.col("source_item")?, rejects.col("reason")?, rejects.col("detail")?);
-    let reject_rows: Vec<Value> = rejects
-        .rows
-        .iter()
-        .take(limits.max_rows)
-        .map(|r| json!([r.get(j_path).unwrap_or(""), int(r, j_item), r.get(j_reason).unwrap_or(""), r.get(j_detail).unwrap_or("")]))
-        .collect();
-    rows.insert("rejects".to_owned(), (rejects.rows.len(), reject_rows.len()));
+    let mut reject_rows = Rows::start(&mut out, "rejects");
+    let mut n = 0usize;
+    while rejects.next(&mut rec)? {
+        n += 1;
+        if n <= limits.max_rows {
+            let r = &rec;
+            reject_rows.push(&json!([r.get(j_path).unwrap_or(""), int(r, j_item), r.get(j_reason).unwrap_or(""), r.get(j_detail).unwrap_or("")]));
+        }
+    }
+    let embedded = reject_rows.end();
+    rows.insert("rejects".to_owned(), (n, embedded));
 
     agg.outcomes = outcome.values.clone();
     agg.source_types = source_type.values.clone();
     agg.stances = stance.values.clone();
-
-    let embedded = json!({
-        "dict": {
+    out.push_str(",\"dict\":");
+    super::push_script_json(
+        &mut out,
+        &json!({
             "outcome": outcome.values,
             "qualifier": qualifier.values,
             "source_type": source_type.values,
             "victim_side": side.values,
             "victim_type": vtype.values,
             "stance": stance.values,
-        },
-        "docs": docs,
-        "claims": claim_rows,
-        "statements": statement_rows,
-        "named": named_rows,
-        "captions": caption_rows,
-        "duplicates": dup_rows,
-        "rejects": reject_rows,
-    });
-    Ok(ReportData { embedded, aggregates: agg, rows, docs_with_text, text_bytes })
+        }),
+    );
+    out.push('}');
+    Ok(ReportData { embedded: out, aggregates: agg, rows, docs_with_text, text_bytes })
 }

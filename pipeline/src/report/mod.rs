@@ -132,8 +132,15 @@ pub fn escape_html(s: &str) -> String {
 /// `</script>` or `<!--`) and the line separators U+2028/U+2029 are written as `\u` escapes,
 /// which only occur inside strings, so the JSON means the same.
 pub fn script_json(v: &serde_json::Value) -> String {
+    let mut out = String::new();
+    push_script_json(&mut out, v);
+    out
+}
+
+/// [`script_json`] appended to `out`.
+pub fn push_script_json(out: &mut String, v: &serde_json::Value) {
     let raw = serde_json::to_string(v).unwrap_or_else(|_| "null".to_owned());
-    let mut out = String::with_capacity(raw.len() + raw.len() / 64);
+    out.reserve(raw.len());
     for ch in raw.chars() {
         match ch {
             '<' => out.push_str("\\u003c"),
@@ -144,7 +151,6 @@ pub fn script_json(v: &serde_json::Value) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 const CSS: &str = include_str!("report.css");
@@ -204,7 +210,7 @@ pub fn render_with(release_dir: &Path, manifest: &Manifest, limits: &Limits) -> 
     }
 
     let docs_total = d.rows.get("documents").map_or(0, |r| r.0);
-    let claims_total = d.rows.get("casualty_claims").map_or(0, |r| r.0);
+    let claims_total = a.claims;
     let mut policy = format!(
         "Counts and plots cover every row. Tables embed up to {} rows each and show {PAGE_ROWS} per page; document texts are embedded in table order up to {} MiB. ",
         limits.max_rows,
@@ -253,7 +259,7 @@ pub fn render_with(release_dir: &Path, manifest: &Manifest, limits: &Limits) -> 
     out.push_str("</div>");
     out.push_str(&format!(
         "<p>{claims_total} claims; {} with a month, {} without; {} with a stated count.</p>",
-        claims_total as u64 - a.claims_undated,
+        claims_total - a.claims_undated,
         a.claims_undated,
         a.counts.len()
     ));
@@ -261,8 +267,16 @@ pub fn render_with(release_dir: &Path, manifest: &Manifest, limits: &Limits) -> 
 
     // Plots.
     out.push_str("<section id=\"plots\" class=\"tab\"><h2>Plots</h2>");
-    for (label, svg) in &plots {
-        out.push_str(&format!("<figure aria-label=\"{}\">{svg}</figure>", escape_html(label)));
+    for (label, plot) in &plots {
+        out.push_str(&format!("<figure aria-label=\"{}\">{}", escape_html(label), plot.svg));
+        if !plot.legend.is_empty() {
+            out.push_str("<figcaption class=\"legend\">");
+            for (name, colour) in &plot.legend {
+                out.push_str(&format!("<span><span class=\"swatch\" style=\"background:{colour}\"></span>{}</span> ", escape_html(name)));
+            }
+            out.push_str("</figcaption>");
+        }
+        out.push_str("</figure>");
     }
     out.push_str(&format!(
         "<p class=\"note\">Claims without a month: {}. Claims without a stated count: {}. Statements without a month (their document's published date): {}.</p></section>\n",
@@ -275,7 +289,9 @@ pub fn render_with(release_dir: &Path, manifest: &Manifest, limits: &Limits) -> 
     }
     out.push_str("<section id=\"documents\" class=\"tab\"><h2>Documents</h2><div class=\"grid\" data-grid=\"documents\"></div><div id=\"doc-view\" hidden></div></section>\n");
     out.push_str("</main>\n<noscript>This report needs JavaScript for its tables; counts and plots are above.</noscript>\n");
-    out.push_str(&format!("<script type=\"application/json\" id=\"report-data\">{}</script>\n", script_json(&d.embedded)));
+    out.push_str("<script type=\"application/json\" id=\"report-data\">");
+    out.push_str(&d.embedded);
+    out.push_str("</script>\n");
     out.push_str(&format!("<script>\nconst PAGE_ROWS = {PAGE_ROWS};\n{JS}</script>\n</body>\n</html>\n"));
     Ok(out)
 }

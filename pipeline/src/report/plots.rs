@@ -9,6 +9,21 @@ use plotters::prelude::*;
 
 use super::ReportError;
 
+/// A plot: its SVG and its legend (label and `#rrggbb` colour per series), which the page shows
+/// as HTML beside the plot so that it never hides a bar.
+pub struct Plot {
+    pub svg: String,
+    pub legend: Vec<(String, String)>,
+}
+
+fn hex(c: RGBColor) -> String {
+    format!("#{:02x}{:02x}{:02x}", c.0, c.1, c.2)
+}
+
+fn legend_of(cats: &[(usize, String)]) -> Vec<(String, String)> {
+    cats.iter().map(|(i, c)| (c.clone(), hex(colour(*i)))).collect()
+}
+
 const W: u32 = 880;
 const H: u32 = 340;
 const FONT: &str = "sans-serif";
@@ -88,10 +103,10 @@ fn label_of(labels: &[String], v: &SegmentValue<i32>) -> String {
 }
 
 /// Stacked bars per time bucket, one colour per category.
-pub fn stacked_bars(title: &str, y_desc: &str, order: &[String], by_month: &BTreeMap<String, BTreeMap<String, u64>>) -> Result<String, ReportError> {
+pub fn stacked_bars(title: &str, y_desc: &str, order: &[String], by_month: &BTreeMap<String, BTreeMap<String, u64>>) -> Result<Plot, ReportError> {
     let (labels, data) = buckets(by_month);
     if labels.is_empty() {
-        return Ok(no_data(title));
+        return Ok(Plot { svg: no_data(title), legend: Vec::new() });
     }
     let cats = present(order, &data);
     let n = labels.len() as i32;
@@ -131,30 +146,18 @@ pub fn stacked_bars(title: &str, y_desc: &str, order: &[String], by_month: &BTre
                     base[k] += v;
                 }
             }
-            chart
-                .draw_series(rects)
-                .map_err(plot_err)?
-                .label(cat.as_str())
-                .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 10, y + 5)], c.filled()));
+            chart.draw_series(rects).map_err(plot_err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 11))
-            .draw()
-            .map_err(plot_err)?;
         root.present().map_err(plot_err)?;
     }
-    Ok(buf)
+    Ok(Plot { svg: buf, legend: legend_of(&cats) })
 }
 
 /// One line per category over time buckets.
-pub fn lines(title: &str, y_desc: &str, order: &[String], by_month: &BTreeMap<String, BTreeMap<String, u64>>) -> Result<String, ReportError> {
+pub fn lines(title: &str, y_desc: &str, order: &[String], by_month: &BTreeMap<String, BTreeMap<String, u64>>) -> Result<Plot, ReportError> {
     let (labels, data) = buckets(by_month);
     if labels.is_empty() {
-        return Ok(no_data(title));
+        return Ok(Plot { svg: no_data(title), legend: Vec::new() });
     }
     let cats = present(order, &data);
     let n = labels.len() as i32;
@@ -184,23 +187,11 @@ pub fn lines(title: &str, y_desc: &str, order: &[String], by_month: &BTreeMap<St
             let points: Vec<(SegmentValue<i32>, u64)> =
                 labels.iter().enumerate().map(|(k, b)| (SegmentValue::CenterOf(k as i32), data.get(b).and_then(|m| m.get(cat)).copied().unwrap_or(0))).collect();
             chart.draw_series(points.iter().map(|p| Circle::new(p.clone(), 3, c.filled()))).map_err(plot_err)?;
-            chart
-                .draw_series(LineSeries::new(points, c.stroke_width(2)))
-                .map_err(plot_err)?
-                .label(cat.as_str())
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], c.stroke_width(2)));
+            chart.draw_series(LineSeries::new(points, c.stroke_width(2))).map_err(plot_err)?;
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperLeft)
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK.mix(0.3))
-            .label_font((FONT, 11))
-            .draw()
-            .map_err(plot_err)?;
         root.present().map_err(plot_err)?;
     }
-    Ok(buf)
+    Ok(Plot { svg: buf, legend: legend_of(&cats) })
 }
 
 /// Bin edges 1, 2, 5, 10, 20, 50, ... past `max`.
@@ -230,10 +221,10 @@ fn short_count(v: f64) -> String {
 }
 
 /// A histogram of stated counts on a logarithmic count axis (bins 1-2, 2-5, 5-10, ...).
-pub fn count_histogram(title: &str, counts: &[i64]) -> Result<String, ReportError> {
+pub fn count_histogram(title: &str, counts: &[i64]) -> Result<Plot, ReportError> {
     let positive: Vec<i64> = counts.iter().copied().filter(|&c| c >= 1).collect();
     let Some(&max) = positive.iter().max() else {
-        return Ok(no_data(title));
+        return Ok(Plot { svg: no_data(title), legend: Vec::new() });
     };
     let edges = log_edges(max);
     let mut bins = vec![0u64; edges.len() - 1];
@@ -273,5 +264,5 @@ pub fn count_histogram(title: &str, counts: &[i64]) -> Result<String, ReportErro
             .map_err(plot_err)?;
         root.present().map_err(plot_err)?;
     }
-    Ok(buf)
+    Ok(Plot { svg: buf, legend: Vec::new() })
 }

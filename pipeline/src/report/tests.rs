@@ -187,3 +187,30 @@ fn the_report_is_written_beside_the_release_never_inside() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), render(&rel, &manifest()).unwrap());
     assert!(!rel.join("report.html").exists());
 }
+
+#[test]
+fn evidence_is_right_when_rows_are_not_in_document_order() {
+    let dir = tempfile::tempdir().unwrap();
+    tiny_release(dir.path());
+    let start = TEXT1.find("at least").map(|b| TEXT1[..b].chars().count()).unwrap();
+    let (s, e) = (start.to_string(), (start + 8).to_string());
+    let row = |doc: &'static str, s: &str, e: &str| -> Vec<String> {
+        [
+            "cccccccccccccccc", doc, "0", s, e, "one", "1", "1", "exact", "killed", "", "unspecified", "unspecified", "", "", "", "", "", "none", "true", "r",
+        ]
+        .iter()
+        .map(|v| (*v).to_owned())
+        .collect()
+    };
+    let rows = [row(D2, "0", "5"), row(D1, &s, &e), row(D2, "6", "10"), row(D1, "0", "1"), row(D2, "0", "99")];
+    let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    write_table(dir.path(), "casualty_claims", &rows);
+    let v = embedded(&render(dir.path(), &manifest()).unwrap());
+    let ev: Vec<&serde_json::Value> = (0..5).map(|i| &v["claims"][i][3]).collect();
+    assert_eq!(ev[0], "Plain");
+    assert_eq!(ev[1], "at least");
+    assert_eq!(ev[2], "text");
+    assert_eq!(ev[3], "😀");
+    assert!(ev[4].is_null(), "a span past the end has no evidence");
+    assert_eq!(v["claims"][4][0], 1);
+}
