@@ -140,6 +140,23 @@ def test_release(release, report):
                 time.sleep(0.5)  # the search waits 150 ms after the last key
                 got = int(d.find_element(By.ID, "claims-count").get_attribute("data-matching"))
                 check(1 <= got <= len(claims), f"search {word!r} matched {got}", failures)
+            # Statements and named casualties open their spans the same way.
+            for grid, table in [("statements", "statements"), ("named", "named_casualties")]:
+                rows_t = read_csv(release, table)
+                d.find_element(By.CSS_SELECTOR, f'#tabs a[data-tab="{grid}"]').click()
+                count = d.find_element(By.ID, f"{grid}-count")
+                check(int(count.get_attribute("data-total")) == len(rows_t), f"{grid}: shows {count.get_attribute('data-total')} of {len(rows_t)} rows", failures)
+                trs = d.find_elements(By.CSS_SELECTOR, f"#{grid}-table tbody tr.{grid}-row")
+                for k in range(min(len(trs), 10)):
+                    d.find_element(By.CSS_SELECTOR, f'#tabs a[data-tab="{grid}"]').click()
+                    tr = d.find_elements(By.CSS_SELECTOR, f"#{grid}-table tbody tr.{grid}-row")[k]
+                    i = int(tr.get_attribute("data-row"))
+                    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", tr)
+                    tr.click()
+                    r = rows_t[i]
+                    want = texts[r["doc_id"]][int(r["start"]):int(r["end"])]
+                    got = focused_text(d)
+                    check(got == want, f"{table} row {i}: highlighted {got!r} != text[start:end] {want!r}", failures)
             d.find_element(By.CSS_SELECTOR, '#tabs a[data-tab="plots"]').click()
             d.save_screenshot(str(ARTIFACTS / "report-plots.png"))
             errs = console_errors(d)
@@ -165,6 +182,12 @@ def test_large(report, n_claims, bound):
             d.execute_script("window.__report.showTab('claims')")
             d.find_element(By.CSS_SELECTOR, "#claims-table tbody tr.claims-row").click()
             focused = focused_text(d)
+            # The duplicate groups and rejects of the generated release are listed.
+            shown = {}
+            for grid in ["duplicates", "rejects", "statements", "named", "documents"]:
+                d.execute_script(f"window.__report.showTab('{grid}')")
+                shown[grid] = int(d.find_element(By.ID, f"{grid}-count").get_attribute("data-total"))
+            errs += console_errors(d)
         finally:
             d.quit()
     line = (f"report of {n_claims} claims ({size / 2**20:.1f} MiB): first page rendered {ready:.2f}s after navigation "
@@ -176,6 +199,7 @@ def test_large(report, n_claims, bound):
     check(ready <= bound and wall <= bound, f"load took {ready:.2f}s / wall {wall:.2f}s, bound {bound}s", failures)
     check(not errs, f"console errors: {errs}", failures)
     check(focused.startswith("at least "), f"large report: focused span {focused!r}", failures)
+    check(all(n > 0 for n in shown.values()), f"large report: rows per tab {shown}", failures)
     return failures
 
 
