@@ -72,10 +72,24 @@ pub fn render_release(release_dir: &Path) -> Result<String, ReportError> {
     render(release_dir, &manifest)
 }
 
+/// Writes `report.html` into a release being built (its staging directory, once the tables are
+/// finished and before the manifest's file list is computed, so the page is listed in it).
+pub fn write_into(release_dir: &Path, manifest: &Manifest) -> Result<PathBuf, ReportError> {
+    let html = render(release_dir, manifest)?;
+    let path = release_dir.join(REPORT);
+    std::fs::write(&path, html.as_bytes()).map_err(|source| ReportError::Io { path: path.clone(), source })?;
+    Ok(path)
+}
+
 /// Where `casualty-corpus report DIR/V` writes by default: beside the release, `DIR/V.report.html`.
+/// A release given as `.` or `..` is named by its canonical path.
 pub fn default_output(release_dir: &Path) -> PathBuf {
-    let name = release_dir.file_name().map_or_else(|| "release".into(), |n| n.to_string_lossy().into_owned());
-    release_dir.with_file_name(format!("{name}.report.html"))
+    let named = match release_dir.file_name() {
+        Some(_) => release_dir.to_path_buf(),
+        None => release_dir.canonicalize().unwrap_or_else(|_| release_dir.to_path_buf()),
+    };
+    let name = named.file_name().map_or_else(|| "release".into(), |n| n.to_string_lossy().into_owned());
+    named.with_file_name(format!("{name}.report.html"))
 }
 
 /// Renders an existing release and writes the page to `out` (default: [`default_output`]),

@@ -180,6 +180,8 @@ fn the_report_is_written_beside_the_release_never_inside() {
     tiny_release(&rel);
     std::fs::write(rel.join("manifest.json"), manifest().to_bytes()).unwrap();
     assert_eq!(default_output(&rel), root.path().join("0.1.0.report.html"));
+    let dotted = rel.join("csv").join("..");
+    assert_eq!(default_output(&dotted), rel.canonicalize().unwrap().with_file_name("0.1.0.report.html"));
     let inside = rel.join("sub").join("..").join("report.html");
     assert!(matches!(write_beside(&rel, Some(&inside)), Err(ReportError::InsideRelease(_))));
     let out = write_beside(&rel, None).unwrap();
