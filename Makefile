@@ -4,7 +4,7 @@ RELEASES ?= data/releases
 CARGO ?= cargo
 BIN := target/release/casualty-corpus
 
-.PHONY: dataset test build schemas clean
+.PHONY: dataset dataset-ray test build schemas clean
 
 ## Build a release of data/raw into $(RELEASES)/$(VERSION).
 dataset: build
@@ -19,7 +19,16 @@ VENV := .venv
 DEBUG_BIN := target/debug/casualty-corpus
 TEST_RELEASES := target/test-releases
 
-## Every test: unit, property and end-to-end (one debug build), then the notebook-loading test.
+## The same release computed by Ray: 4 map tasks on the cluster at RAY_ADDRESS (else a local
+## one), then the reduce (scale/ray_build.py; the run's record goes to $(RAY_WORK)/runs/).
+RAY_WORK ?= target/ray-work
+dataset-ray: build $(VENV)/.installed
+	$(VENV)/bin/python scale/ray_build.py --input data/raw --lexicons data/lexicons --shards 4 --fresh \
+		--work $(RAY_WORK) --out $(RELEASES) --release-version $(VERSION) --binary $(BIN)
+	$(BIN) verify $(RELEASES)/$(VERSION)
+
+## Every test: unit, property and end-to-end (one debug build), then the notebook-loading test
+## and the Ray driver's (local clusters it starts and stops itself).
 test: $(VENV)/.installed
 	$(CARGO) test --locked
 	rm -rf $(TEST_RELEASES)
@@ -34,11 +43,12 @@ test: $(VENV)/.installed
 	mkdir -p target/test-inputs/quiet && printf 'The market opened early on a calm Tuesday.\n' > target/test-inputs/quiet/quiet.txt
 	$(DEBUG_BIN) --quiet build --input target/test-inputs/quiet --out $(TEST_RELEASES) --release-version empty-tables
 	$(VENV)/bin/python tests/python/run_notebook.py notebooks/explore.ipynb $(TEST_RELEASES)/test $(TEST_RELEASES)/empty-tables
+	CASUALTY_CORPUS_BIN=$(DEBUG_BIN) $(VENV)/bin/python -m pytest -p no:cacheprovider -q scale/test_ray_build.py
 
-## The pinned Python readers (pyarrow, polars, pandas, DuckDB, jsonschema, frictionless).
-$(VENV)/.installed: tests/python/requirements.txt
+## The pinned Python readers (pyarrow, polars, pandas, DuckDB, jsonschema, frictionless) and Ray.
+$(VENV)/.installed: tests/python/requirements.txt scale/requirements.txt
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt -r scale/requirements.txt
 	touch $@
 
 ## Regenerate the checked-in JSON Schemas from the table definitions.
