@@ -210,13 +210,13 @@
   Grid("claims", {
     rows: D.claims,
     columns: [
-      { h: "count", get: (r) => r[4] },
+      { h: "count", get: (r) => r[4], cls: "nw" },
       { h: "qualifier", get: (r) => dict.qualifier[r[7]] },
       { h: "outcome", get: (r) => dict.outcome[r[8]] },
       { h: "victims", get: (r) => r[11] },
       { h: "source", get: (r) => (r[12] ? r[12] + " " : "") + "(" + dict.source_type[r[9]] + ")" },
       { h: "hedged", get: (r) => (r[10] ? "yes" : "") },
-      { h: "month", get: (r) => r[13] },
+      { h: "month", get: (r) => r[13], cls: "nw" },
       { h: "evidence", get: (r) => clip(r[3], 140), cls: "ev" },
       { h: "document", get: (r) => docLink(r[0]) },
     ],
@@ -268,7 +268,7 @@
     columns: [
       { h: "title", get: (d) => clip(docs[d][3] || "(untitled)", 90) },
       { h: "outlet", get: (d) => docs[d][4] },
-      { h: "published", get: (d) => docs[d][5] },
+      { h: "published", get: (d) => docs[d][5], cls: "nw" },
       { h: "source", get: (d) => docs[d][1] + (docs[d][2] != null ? " #" + docs[d][2] : "") },
       { h: "characters", get: (d) => docs[d][8], cls: "num" },
       { h: "claims", get: (d) => claimsPerDoc.get(d) || 0, cls: "num" },
