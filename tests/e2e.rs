@@ -12,7 +12,7 @@ fn builds_data_raw_into_a_complete_verified_release() {
             assert!(release.join(&f).is_file(), "{f} missing");
         }
     }
-    for f in ["manifest.json", "datapackage.json", "README.md"] {
+    for f in ["manifest.json", "datapackage.json", "README.md", "report.html"] {
         assert!(release.join(f).is_file(), "{f} missing");
     }
     let out = w.run(&["verify", release.to_str().unwrap()], true);
@@ -34,7 +34,7 @@ fn builds_data_raw_into_a_complete_verified_release() {
     assert_eq!(m["input_digest"], casualty_corpus::lexicon::hex_sha256(joined.as_bytes()));
     // Every file but the manifest is listed, with rows for tables.
     let listed: Vec<&str> = m["files"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
-    assert_eq!(listed.len(), 7 * 3 + 2);
+    assert_eq!(listed.len(), 7 * 3 + 3);
     assert_eq!(m["files"].as_array().unwrap().iter().find(|f| f["path"] == "csv/documents.csv").unwrap()["rows"], 5);
 
     let docs = csv_rows(&release, "documents");

@@ -1,5 +1,5 @@
 //! Stage 5, release: the tables as Parquet and CSV, their JSON Schemas, the manifest, the
-//! Frictionless descriptor and the dataset card, written into a staging directory and renamed
+//! Frictionless descriptor, the dataset card and the report, written into a staging directory and renamed
 //! into place only when complete. A released version is never overwritten.
 
 pub mod card;
@@ -97,6 +97,8 @@ impl ReleaseWriter {
         std::fs::write(&path, card::datapackage(&manifest)).map_err(io(&path))?;
         let path = dir.join("README.md");
         std::fs::write(&path, card::dataset_card(&manifest)).map_err(io(&path))?;
+        // The report reads the finished tables; it depends on nothing the file list adds.
+        crate::report::write_into(&dir, &manifest).map_err(|e| PipelineError::Table { table: "report.html".to_owned(), message: e.to_string() })?;
         manifest.files = manifest::list_files(&dir, &manifest.table_rows)?;
         let path = dir.join(manifest::MANIFEST);
         std::fs::write(&path, manifest.to_bytes()).map_err(io(&path))?;
