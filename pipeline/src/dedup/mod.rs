@@ -10,6 +10,9 @@ use serde::{Deserialize, Serialize};
 
 pub use minhash::MinHashOptions;
 
+/// Distinct groups compared within one LSH bucket (keeps a degenerate bucket linear).
+const MAX_REPRESENTATIVES_PER_BUCKET: usize = 64;
+
 /// Dedup configuration; recorded in the manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub struct DedupOptions {
@@ -152,7 +155,9 @@ pub fn decide(keys: &[DocKey], opts: &DedupOptions) -> Vec<Option<Dropped>> {
                         break;
                     }
                 }
-                if !joined {
+                // A bucket shared by many unrelated documents (very short texts) would make this
+                // quadratic: past the cap, new components are not compared in this band.
+                if !joined && reps.len() < MAX_REPRESENTATIVES_PER_BUCKET {
                     reps.push(i);
                 }
             }
