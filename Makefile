@@ -57,3 +57,10 @@ schemas:
 
 clean:
 	rm -rf $(RELEASES)
+
+## The benchmark (issue 7): generated corpora of BENCH_SIZES (default 100MB,1GB), the release build
+## at --threads 1 and 2, the floor (SHA-256 of the same files) and the peer (datatrove, in its own
+## venv under target/bench/); prints one table and rewrites bench/results.md. See bench/run.py.
+.PHONY: bench
+bench:
+	$(PYTHON) bench/run.py

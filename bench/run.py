@@ -1,0 +1,579 @@
+#!/usr/bin/env python3
+"""`make bench`: the speed of `casualty-corpus build` beside a floor and a peer, in one table.
+
+    python3 bench/run.py            # what `make bench` runs; writes bench/results.md
+
+Steps (everything it makes lives under target/bench/):
+  1. builds the release binary (`cargo build --release --locked`) and measures a copy of it, so a
+     concurrent build in the shared target dir cannot swap it mid-run;
+  2. sets up the peer's venv (target/bench/venv, from bench/requirements.txt, once);
+  3. generates the corpora with bench/synth.py (cached by size, seed and generator digest);
+  4. per size: the floor (`cat FILES | sha256sum`, then an in-process Python hashlib pass), then
+     `casualty-corpus build` on the JSONL corpus at each thread count (fresh output each time),
+     then at the peer sizes the datatrove pipeline (bench/peer_datatrove.py) on the same files;
+  5. a profile of one build (perf if `perf stat` works, else callgrind) on a small corpus;
+  6. prints the table and rewrites the generated part of bench/results.md (between the
+     `<!-- bench:begin -->` and `<!-- bench:end -->` markers; the notes outside them are kept).
+
+Environment (all optional):
+  BENCH_SIZES=100MB,1GB    corpus sizes (1 MB = 10^6 bytes of article text)
+  BENCH_THREADS=1,2        --threads values for our build
+  BENCH_PEER_SIZES=        sizes for datatrove (default: the smallest size only; `none` to skip)
+  BENCH_PEER_WORKERS=2     datatrove worker processes
+  BENCH_TXT_SIZES=         sizes also measured as a .txt directory (default: the smallest; `none`)
+  BENCH_PROFILE=perf|callgrind|none   (default: perf when usable, else callgrind)
+  BENCH_PROFILE_SIZE=20MB  corpus size for the profile (callgrind uses 2MB)
+  BENCH_BUDGET_MIN=22       minutes for the measurements (after the cargo build): a run predicted
+                           from the rates seen so far to end later is skipped and listed as skipped
+  BENCH_BINARY=PATH        measure this binary instead of building target/release/casualty-corpus
+  BENCH_SEED=42  BENCH_RESULTS=bench/results.md  CARGO=cargo  PYTHON=python3
+"""
+from __future__ import annotations
+
+import datetime
+import glob
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+BENCH = os.path.join(ROOT, "target", "bench")
+SYNTH = os.path.join(ROOT, "bench", "synth.py")
+PEER = os.path.join(ROOT, "bench", "peer_datatrove.py")
+REQS = os.path.join(ROOT, "bench", "requirements.txt")
+VENV = os.path.join(BENCH, "venv")
+TIME_V = "/usr/bin/time"
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+MB = 10**6
+MIB = 2**20
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def parse_size(s: str) -> int:
+    m = re.fullmatch(r"\s*([0-9.]+)\s*([KMG]?B?)\s*", s.upper())
+    if not m:
+        sys.exit(f"error: bad size {s!r} (e.g. 100MB, 1GB)")
+    return int(float(m.group(1)) * {"": 1, "B": 1, "K": 10**3, "KB": 10**3, "M": MB, "MB": MB, "G": 10**9, "GB": 10**9}[m.group(2)])
+
+
+def size_label(n: int) -> str:
+    return f"{n / 10**9:g}GB" if n >= 10**9 else f"{n / MB:g}MB"
+
+
+def env_sizes(name: str, default: list[int]) -> list[int]:
+    v = os.environ.get(name)
+    if v is None or v.strip() == "":
+        return default
+    if v.strip().lower() == "none":
+        return []
+    return [parse_size(x) for x in v.split(",") if x.strip()]
+
+
+def sh(cmd, **kw) -> str:
+    return subprocess.run(cmd, check=True, capture_output=True, text=True, cwd=ROOT, **kw).stdout.strip()
+
+
+def has_time_v() -> bool:
+    try:
+        r = subprocess.run([TIME_V, "-v", "true"], capture_output=True, text=True)
+        return r.returncode == 0 and "Maximum resident set size" in r.stderr
+    except OSError:
+        return False
+
+
+USE_TIME_V = has_time_v()
+
+# A fallback that measures one child alone: RUSAGE_CHILDREN of a fresh interpreter holds only it.
+RUSAGE_WRAPPER = ("import resource, subprocess, sys, json\n"
+                  "r = subprocess.run(sys.argv[1:])\n"
+                  "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+                  "sys.stderr.write('\\nBENCH_RUSAGE ' + json.dumps({'maxrss_kb': u.ru_maxrss, 'user': u.ru_utime, 'sys': u.ru_stime}) + '\\n')\n"
+                  "sys.exit(r.returncode)\n")
+
+
+def measure(cmd: list[str], stdout=None, env=None) -> dict:
+    """Runs cmd; returns wall seconds, peak RSS (bytes), user/sys CPU seconds and its stderr."""
+    wrapped = [TIME_V, "-v", *cmd] if USE_TIME_V else [sys.executable, "-c", RUSAGE_WRAPPER, *cmd]
+    load = os.getloadavg()[0]
+    t = time.perf_counter()
+    r = subprocess.run(wrapped, stdout=stdout if stdout is not None else subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, cwd=ROOT, env=env)
+    wall = time.perf_counter() - t
+    err = r.stderr
+    if r.returncode != 0:
+        sys.stderr.write(err[-4000:])
+        raise SystemExit(f"error: {' '.join(cmd[:3])} ... exited with {r.returncode}")
+    out = {"seconds": wall, "stderr": err, "stdout": r.stdout if stdout is None else "", "load": load}
+    if USE_TIME_V:
+        rss = re.search(r"Maximum resident set size \(kbytes\): (\d+)", err)
+        user = re.search(r"User time \(seconds\): ([\d.]+)", err)
+        syst = re.search(r"System time \(seconds\): ([\d.]+)", err)
+        out.update(rss=int(rss.group(1)) * 1024 if rss else None,
+                   cpu=(float(user.group(1)) + float(syst.group(1))) if user and syst else None)
+    else:
+        m = re.search(r"BENCH_RUSAGE (\{.*\})", err)
+        u = json.loads(m.group(1)) if m else {}
+        out.update(rss=u.get("maxrss_kb", 0) * 1024 or None, cpu=(u.get("user", 0) + u.get("sys", 0)) or None)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# set-up
+# ---------------------------------------------------------------------------------------------
+
+def build_binary() -> str:
+    if os.environ.get("BENCH_BINARY"):
+        log(f"measuring BENCH_BINARY={os.environ['BENCH_BINARY']} (no cargo build)")
+        return os.path.abspath(os.environ["BENCH_BINARY"])
+    cargo = os.environ.get("CARGO", "cargo")
+    log("cargo build --release --locked (the first build compiles polars: ~10 minutes)")
+    subprocess.run([cargo, "build", "--release", "--locked"], check=True, cwd=ROOT)
+    src = os.path.join(ROOT, "target", "release", "casualty-corpus")
+    dst = os.path.join(BENCH, "casualty-corpus")
+    shutil.copy2(src, dst + ".tmp")
+    os.replace(dst + ".tmp", dst)
+    return dst
+
+
+def setup_venv() -> str:
+    py = os.path.join(VENV, "bin", "python")
+    digest = hashlib.sha256(open(REQS, "rb").read()).hexdigest()
+    stamp = os.path.join(VENV, ".installed")
+    if os.path.exists(stamp) and open(stamp).read().strip() == digest:
+        return py
+    log("setting up the peer's venv (datatrove, spacy) in target/bench/venv")
+    shutil.rmtree(VENV, ignore_errors=True)
+    subprocess.run([os.environ.get("PYTHON", "python3"), "-m", "venv", VENV], check=True)
+    subprocess.run([py, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", REQS], check=True)
+    with open(stamp, "w") as f:
+        f.write(digest + "\n")
+    return py
+
+
+def corpus(size: int, seed: int, fmt: str) -> str:
+    """A cached corpus directory; `both` also serves a `jsonl` request."""
+    gen = hashlib.sha256(open(SYNTH, "rb").read()).hexdigest()[:10]
+    base = os.path.join(BENCH, "corpus")
+    for f in ("both", fmt):
+        d = os.path.join(base, f"{size_label(size)}-seed{seed}-{f}-{gen}")
+        if os.path.exists(os.path.join(d, "synth.json")):
+            return d
+    d = os.path.join(base, f"{size_label(size)}-seed{seed}-{fmt}-{gen}")
+    # drop corpora of other generator versions of this size and seed
+    for old in glob.glob(os.path.join(base, f"{size_label(size)}-seed{seed}-*")):
+        if not old.endswith(gen) and os.path.isdir(old):
+            shutil.rmtree(old)
+    log(f"generating the {size_label(size)} corpus ({fmt}) in {os.path.relpath(d, ROOT)}")
+    t = time.perf_counter()
+    subprocess.run([sys.executable, SYNTH, "--size", str(size), "--seed", str(seed), "--out", d, "--format", fmt], check=True)
+    log(f"  generated in {time.perf_counter() - t:.1f}s")
+    return d
+
+
+def files_of(d: str) -> list[str]:
+    out = []
+    for root, dirs, files in os.walk(d):
+        dirs.sort()
+        out += [os.path.join(root, f) for f in sorted(files)]
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# measurements
+# ---------------------------------------------------------------------------------------------
+
+def floor(files: list[str], list_file: str) -> tuple[dict, dict]:
+    with open(list_file, "wb") as f:
+        f.write(b"\0".join(p.encode() for p in files) + b"\0")
+    # one warm-up read so that every run below reads from the page cache alike
+    subprocess.run(f"xargs -0 cat < '{list_file}' > /dev/null", shell=True, check=True)
+    cat = measure(["sh", "-c", f"xargs -0 cat < '{list_file}' | sha256sum"])
+    code = ("import hashlib, sys\n"
+            "for p in open(sys.argv[1], 'rb').read().split(b'\\0')[:-1]:\n"
+            "    h = hashlib.sha256()\n"
+            "    with open(p, 'rb') as f:\n"
+            "        while b := f.read(1 << 20):\n"
+            "            h.update(b)\n"
+            "    h.hexdigest()\n")
+    py = measure([sys.executable, "-c", code, list_file])
+    return cat, py
+
+
+SUMMARY_TIME = re.compile(r"time: ([\d.]+)s \(map ([\d.]+)s, reduce ([\d.]+)s\)")
+SUMMARY_INPUTS = re.compile(r"inputs: (\d+) read, (\d+) kept, (\d+) duplicates \((\d+) exact bytes, (\d+) exact text, (\d+) near\), (\d+) rejected")
+
+
+def ours(binary: str, inp: str, threads: int, out: str) -> dict:
+    shutil.rmtree(out, ignore_errors=True)  # an existing identical release would make the build a no-op
+    r = measure([binary, "build", "--input", inp, "--out", out, "--release-version", "0.0.0-bench", "--threads", str(threads)])
+    m, i = SUMMARY_TIME.search(r["stderr"]), SUMMARY_INPUTS.search(r["stderr"])
+    r["map"], r["reduce"] = (float(m.group(2)), float(m.group(3))) if m else (None, None)
+    if i:
+        r["docs"], r["kept"], r["dups"], r["exact_raw"], r["exact_text"], r["near"], r["rejects"] = map(int, i.groups())
+    else:
+        r["docs"] = None
+    release = os.path.join(out, "0.0.0-bench")
+    r["out_bytes"] = sum(os.path.getsize(p) for p in files_of(release)) if os.path.isdir(release) else None
+    shutil.rmtree(out, ignore_errors=True)
+    return r
+
+
+def peer(py: str, inp: str, workers: int, work: str) -> dict:
+    r = measure([py, PEER, "--input", inp, "--work", work, "--workers", str(workers)])
+    try:
+        r["peer"] = json.loads(r["stdout"].strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        r["peer"] = {}
+    shutil.rmtree(work, ignore_errors=True)
+    return r
+
+
+def perf_usable() -> bool:
+    try:
+        return subprocess.run(["perf", "stat", "-e", "instructions", "true"], capture_output=True).returncode == 0
+    except OSError:
+        return False
+
+
+# Where a build's CPU time goes, from the profile's inclusive (children) shares of these functions.
+PROFILE_STAGES = [
+    ("map, per input (everything below)", "casualty_corpus::map::map_item"),
+    ("  ingest: read and decode JSONL", "casualty_corpus::ingest::formats::read_items"),
+    ("  normalize", "casualty_corpus::normalize::Normalizer::run"),
+    ("  language detection (whatlang)", "whatlang::core::detect::detect"),
+    ("  dedup: MinHash signature", "casualty_corpus::dedup::minhash::signature"),
+    ("  extract (sentences, claims, names, statements)", "casualty_corpus::extract::Extractor::run"),
+    ("    of which claims", "casualty_corpus::extract::claims::sentence_claims"),
+    ("  shard files written", "casualty_corpus::shard::ShardWriter::write"),
+    ("reduce: dedup decisions, tables, Parquet + CSV, manifest", "casualty_corpus::reduce::reduce"),
+    ("  release tables written (polars)", "casualty_corpus::release::writer::TableWriter::flush_batch"),
+    ("SHA-256 (self)", "sha2::sha256::x86_sha::compress"),
+]
+
+
+def profile(binary: str, seed: int) -> dict:
+    kind = os.environ.get("BENCH_PROFILE", "").strip().lower() or ("perf" if perf_usable() else "callgrind")
+    if kind == "none":
+        return {}
+    if kind == "perf":
+        size = parse_size(os.environ.get("BENCH_PROFILE_SIZE", "20MB"))
+        inp = os.path.join(corpus(size, seed, "jsonl"), "jsonl")
+        out, data = os.path.join(BENCH, "out-profile"), os.path.join(BENCH, "perf.data")
+        shutil.rmtree(out, ignore_errors=True)
+        log(f"profiling one build (perf record --call-graph dwarf, {size_label(size)}, --threads 1)")
+        # call graphs from .eh_frame (the release profile has no debug info, but keeps unwind tables)
+        subprocess.run(["perf", "record", "-F", "199", "--call-graph", "dwarf,16384", "-o", data, "--", binary, "build", "--quiet",
+                        "--input", inp, "--out", out, "--release-version", "0.0.0-bench", "--threads", "1"],
+                       check=True, cwd=ROOT, capture_output=True)
+        rep = subprocess.run(["perf", "report", "-i", data, "--stdio", "--children", "--sort", "symbol", "-g", "none",
+                              "--percent-limit", "0.3"], capture_output=True, text=True, cwd=ROOT).stdout
+        shutil.rmtree(out, ignore_errors=True)
+        syms = []  # (inclusive %, self %, symbol)
+        for l in rep.splitlines():
+            m = re.match(r"\s*([\d.]+)%\s+([\d.]+)%\s+\[[.k]\]\s+(.*?)(\s+-\s+-)?\s*$", l)
+            if m:
+                syms.append((float(m.group(1)), float(m.group(2)), m.group(3)))
+        incl = lambda name: sum(i for i, _, n in syms if n == name)
+        stages = [(label, incl(name)) for label, name in PROFILE_STAGES]
+        top = sorted(syms, key=lambda x: -x[1])[:20]
+        return {"tool": f"perf record -F 199 --call-graph dwarf ({size_label(size)} corpus, --threads 1, one CPU's samples)",
+                "stages": stages, "top": [f"{sf:6.2f}%  {n[:110]}" for _, sf, n in top]}
+    size = parse_size(os.environ.get("BENCH_PROFILE_SIZE", "2MB"))
+    inp = os.path.join(corpus(size, seed, "jsonl"), "jsonl")
+    out, data = os.path.join(BENCH, "out-profile"), os.path.join(BENCH, "callgrind.out")
+    shutil.rmtree(out, ignore_errors=True)
+    log(f"profiling one build (valgrind --tool=callgrind, {size_label(size)}, --threads 1)")
+    subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={data}", binary, "build", "--quiet", "--input", inp,
+                    "--out", out, "--release-version", "0.0.0-bench", "--threads", "1"], check=True, cwd=ROOT, capture_output=True)
+    rep = subprocess.run(["callgrind_annotate", data], capture_output=True, text=True).stdout
+    lines = [l.rstrip() for l in rep.splitlines() if re.match(r"^\s*[\d,]+ \(", l)]
+    shutil.rmtree(out, ignore_errors=True)
+    return {"tool": f"valgrind --tool=callgrind, callgrind_annotate ({size_label(size)} corpus, --threads 1)", "top": lines[:30]}
+
+
+# ---------------------------------------------------------------------------------------------
+# report
+# ---------------------------------------------------------------------------------------------
+
+def fmt(x, spec=".1f", none="-"):
+    return none if x is None else format(x, spec)
+
+
+def build_report(res: dict) -> tuple[str, str]:
+    rows = res["rows"]
+    head = ("| run | input | input MB | threads | seconds | MB/s | docs/s | peak RSS MiB | map s | reduce s "
+            "| x sha256sum | x hashlib | peer / ours | load |")
+    sep = "|" + "---|" * 14
+    lines = [head, sep]
+    for r in rows:
+        lines.append("| " + " | ".join([
+            r["run"], r["input"], fmt(r["mb"]), str(r.get("threads", "-")), fmt(r["seconds"], ".2f"),
+            fmt(r["mb"] / r["seconds"] if r["seconds"] else None, ".2f"),
+            fmt(r["docs"] / r["seconds"] if r.get("docs") and r["seconds"] else None, ".0f"),
+            fmt(r["rss"] / MIB if r.get("rss") else None, ".0f"), fmt(r.get("map"), ".2f"), fmt(r.get("reduce"), ".2f"),
+            fmt(r.get("x_sha256sum"), ".1f"), fmt(r.get("x_hashlib"), ".1f"), fmt(r.get("peer_ratio"), ".1f"),
+            fmt(r.get("load"), ".1f")]) + " |")
+    table = "\n".join(lines)
+    return table, "\n".join(targets(res))
+
+
+def targets(res: dict) -> list[str]:
+    rows = res["rows"]
+    build = [r for r in rows if r["run"] == "casualty-corpus" and r["input"] == "jsonl"]
+    out = []
+    if not build:
+        return ["no build was measured"]
+    big = max(r["mb"] for r in build)
+    at_big = {r["threads"]: r for r in build if r["mb"] == big}
+    t2 = at_big.get(2) or at_big[max(at_big)]
+    gb = big >= 1000
+    verdict = lambda ok: "**met**" if ok else "**not met**"
+
+    mbs = t2["mb"] / t2["seconds"]
+    out.append(f"- >= 50 MB/s with 2 threads on 1 GB: {mbs:.1f} MB/s at {big:.0f} MB, {t2['threads']} threads: "
+               + (verdict(mbs >= 50) if gb and t2["threads"] == 2 else "not measured at 1 GB with 2 threads (" + verdict(mbs >= 50) + " at this size)"))
+
+    peers = [r for r in rows if r["run"].startswith("datatrove")]
+    if peers:
+        p = peers[-1]
+        ratio = p.get("peer_ratio")
+        out.append(f"- >= 10x faster than datatrove: datatrove {p['seconds']:.1f}s vs ours "
+                   f"{p['seconds'] / ratio if ratio else float('nan'):.1f}s on {p['mb']:.0f} MB = {fmt(ratio, '.1f')}x: "
+                   + (verdict(ratio >= 10) if ratio else "not measured"))
+    else:
+        out.append("- >= 10x faster than datatrove: not measured (BENCH_PEER_SIZES=none)")
+
+    x = t2.get("x_sha256sum")
+    xh = t2.get("x_hashlib")
+    out.append(f"- within 5x of the floor: build / `sha256sum` = {fmt(x, '.1f')}x, build / hashlib = {fmt(xh, '.1f')}x "
+               f"at {big:.0f} MB, {t2['threads']} threads: " + verdict(x is not None and x <= 5))
+
+    both = [mb for mb in sorted({r["mb"] for r in build}, reverse=True)
+            if {1, 2} <= {r["threads"] for r in build if r["mb"] == mb}]
+    if both:
+        one = next(r for r in build if r["mb"] == both[0] and r["threads"] == 1)
+        two = next(r for r in build if r["mb"] == both[0] and r["threads"] == 2)
+        s = one["seconds"] / two["seconds"]
+        out.append(f"- 2 threads >= 1.8x faster than 1: {s:.2f}x at {both[0]:.0f} MB: {verdict(s >= 1.8)}"
+                   + ("" if both[0] == big else f" (the 1-thread run at {big:.0f} MB was not measured)"))
+    else:
+        out.append("- 2 threads >= 1.8x faster than 1: not measured (needs BENCH_THREADS=1,2)")
+
+    sizes = sorted({r["mb"] for r in build})
+    rss_big = max((r["rss"] or 0) for r in build if r["mb"] == big)
+    rss_small = max((r["rss"] or 0) for r in build if r["mb"] == sizes[0])
+    growth = rss_big / rss_small if rss_small else None
+    ok = rss_big < 2**30 and (len(sizes) < 2 or (growth is not None and growth <= 1.5))
+    out.append(f"- peak RSS under 1 GiB at 1 GB and not growing with size: {rss_big / MIB:.0f} MiB at {big:.0f} MB"
+               + (f", {rss_small / MIB:.0f} MiB at {sizes[0]:.0f} MB ({growth:.2f}x for {big / sizes[0]:.0f}x the input; "
+                  f"'not growing' is read as <= 1.5x)" if len(sizes) > 1 else "")
+               + ": " + (verdict(ok) if gb else f"not measured at 1 GB ({verdict(ok)} at this size)"))
+    return out
+
+
+def write_results(res: dict, table: str, tgt: str, path: str) -> None:
+    m = res["machine"]
+    prof = res.get("profile") or {}
+    busy = m["load_max"] > 0.5
+    gen = [BEGIN, "",
+           f"Measured {m['date']} on `{m['host_kind']}`: {m['nproc']} cores (`nproc`), {m['mem_gib']:.0f} GiB, {m['cpu']}.",
+           f"Commit measured: `{m['commit']}`{m['dirty']}. Binary sha256 `{m['binary_sha256'][:16]}`, rustc {m['rustc']}.",
+           f"Corpus: `bench/synth.py --seed {res['seed']}` (1 MB = 10^6 bytes of article text; the JSONL files, which are "
+           f"what the builds and the peer read, are ~9% larger and the MB column counts their bytes).",
+           ("**The figures were taken while other work ran on this machine** (1-minute load average "
+            f"{m['load_min']:.1f} to {m['load_max']:.1f} at the starts of the runs, column `load`; an idle 2-core machine reads ~0). "
+            "They are provisional: re-take them with `make bench` on an idle machine." if busy else
+            f"The machine was otherwise idle (1-minute load average at most {m['load_max']:.1f} at the starts of the runs)."),
+           "", table, "",
+           *[f"- {x}" for x in res.get("skipped", [])], *([""] if res.get("skipped") else []),
+           *[f"Corpus {c['label']}: {c['articles']} inputs, planted {c['exact_bytes']} exact copies (same bytes), "
+             f"{c['exact_crlf']} CRLF copies, {c['near']} near copies (sentence added or headline changed); the build found "
+             f"{c['found']}." for c in res.get("corpora", [])],
+           "",
+           "Columns: `seconds` is wall time of the whole command; `map s` / `reduce s` come from the binary's own summary "
+           "(`time: Xs (map Ys, reduce Zs)`); `x sha256sum` and `x hashlib` are this run's seconds over the floor's "
+           "seconds on the same files; `peer / ours` is datatrove's seconds over ours at the same size and thread count "
+           f"(datatrove runs {res['peer_workers']} worker processes; it is run on the peer sizes only: "
+           f"{', '.join(size_label(s) for s in res['peer_sizes']) or 'none'}, as it takes minutes per 100 MB). "
+           f"Peak RSS from {'`/usr/bin/time -v`' if USE_TIME_V else 'getrusage(RUSAGE_CHILDREN) of a fresh wrapper per run'}.",
+           "", "### Targets (issue 7)", "", tgt, ""]
+    if prof:
+        gen += ["### Profile", "", f"{prof['tool']}."]
+        if prof.get("stages"):
+            gen += ["", "Share of CPU time by stage (inclusive time of the stage's function, from the call graphs):", "",
+                    "| stage | share of CPU |", "|---|---|", *[f"| {l.replace('  ', '&nbsp;&nbsp;')} | {v:.1f}% |" for l, v in prof["stages"]], ""]
+        gen += ["", "Top functions by self time:", "", "```", *prof["top"], "```", ""]
+    gen.append(END)
+    block = "\n".join(gen)
+    if os.path.exists(path):
+        text = open(path, encoding="utf-8").read()
+        if BEGIN in text and END in text:
+            text = text[:text.index(BEGIN)] + block + text[text.index(END) + len(END):]
+        else:
+            text = text.rstrip("\n") + "\n\n" + block + "\n"
+    else:
+        text = "# Benchmark results\n\nWritten by `make bench` (bench/run.py); the notes below the table are by hand.\n\n" + block + "\n"
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def machine(binary: str) -> dict:
+    def q(cmd):
+        try:
+            return sh(cmd)
+        except (subprocess.CalledProcessError, OSError):
+            return "?"
+    try:  # not through sh(): stripping would eat the first line's status column
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "pipeline", "Cargo.toml", "Cargo.lock", "build.rs",
+                                "data/lexicons"], capture_output=True, text=True, cwd=ROOT).stdout.rstrip("\n")
+    except OSError:
+        dirty = ""
+    cpu = "?"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = 0
+    try:
+        mem = int(re.search(r"MemTotal:\s+(\d+)", open("/proc/meminfo").read()).group(1)) * 1024
+    except (OSError, AttributeError):
+        pass
+    return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "nproc": q(["nproc"]), "cpu": cpu, "mem_gib": mem / 2**30, "host_kind": q(["uname", "-sm"]),
+            "commit": q(["git", "rev-parse", "--short=12", "HEAD"]),
+            "dirty": (" plus uncommitted changes to " + ", ".join(sorted({l[3:].split("/")[0] if not l[3:].startswith("pipeline/src/")
+                                                                           else "/".join(l[3:].split("/")[:3]) for l in dirty.splitlines()})))
+            if dirty and dirty != "?" else "",
+            "binary_sha256": hashlib.sha256(open(binary, "rb").read()).hexdigest(), "rustc": q(["rustc", "--version"]).split(" ")[1] if q(["rustc", "--version"]) != "?" else "?"}
+
+
+def main() -> int:
+    seed = int(os.environ.get("BENCH_SEED", "42"))
+    sizes = sorted(env_sizes("BENCH_SIZES", [100 * MB, 10**9]))
+    threads = [int(x) for x in os.environ.get("BENCH_THREADS", "1,2").split(",") if x.strip()]
+    peer_sizes = env_sizes("BENCH_PEER_SIZES", sizes[:1])
+    txt_sizes = env_sizes("BENCH_TXT_SIZES", sizes[:1])
+    peer_workers = int(os.environ.get("BENCH_PEER_WORKERS", "2"))
+    results_path = os.path.join(ROOT, os.environ.get("BENCH_RESULTS", "bench/results.md"))
+    os.makedirs(BENCH, exist_ok=True)
+    started = time.perf_counter()
+
+    binary = build_binary()
+    py = setup_venv() if peer_sizes else None
+    budget = float(os.environ.get("BENCH_BUDGET_MIN", "22")) * 60
+    deadline = time.perf_counter() + budget
+    skipped: list[str] = []
+
+    def fits(what: str, predicted: float | None) -> bool:
+        """False (and noted) when a run predicted from the rates seen so far would end past the budget."""
+        if predicted is None or time.perf_counter() + predicted <= deadline:
+            return True
+        skipped.append(f"{what}: skipped, predicted {predicted / 60:.1f} min would pass BENCH_BUDGET_MIN={budget / 60:g} "
+                       f"(set a larger BENCH_BUDGET_MIN to run it)")
+        log(skipped[-1])
+        return False
+
+    rates: dict[int, float] = {}  # our MB/s by thread count, from the runs so far
+    prof = profile(binary, seed)
+    loads = []
+    rows = []
+    corpora = []
+    for size in sizes:
+        fmt_ = "both" if size in txt_sizes else "jsonl"
+        d = corpus(size, seed, fmt_)
+        info = json.load(open(os.path.join(d, "synth.json")))
+        jsonl = os.path.join(d, "jsonl")
+        files = files_of(jsonl)
+        mb = sum(os.path.getsize(f) for f in files) / MB
+        docs = info["counts"]["articles"]
+        label = size_label(size)
+
+        log(f"{label}: floor (cat | sha256sum, hashlib)")
+        cat, hl = floor(files, os.path.join(BENCH, "files.list"))
+        for name, r in (("floor: cat \\| sha256sum", cat), ("floor: Python hashlib", hl)):
+            loads.append(r["load"])
+            rows.append({"run": name, "input": "jsonl", "mb": mb, "threads": 1, "seconds": r["seconds"], "docs": docs,
+                         "rss": r["rss"], "load": r["load"], "size": size})
+
+        ours_by_threads = {}
+        for t in sorted(threads, reverse=True):  # the most threads first: the 1 GB figure the targets need
+            rate = rates.get(t) or (max(rates.values()) * t / max(rates, key=rates.get) if rates else None)
+            if not fits(f"{label} build --threads {t}", mb / rate * 1.1 if rate else None):
+                continue
+            log(f"{label}: casualty-corpus build --threads {t}")
+            r = ours(binary, jsonl, t, os.path.join(BENCH, "out"))
+            loads.append(r["load"])
+            ours_by_threads[t] = r["seconds"]
+            rates[t] = mb / r["seconds"]
+            rows.append({"run": "casualty-corpus", "input": "jsonl", "mb": mb, "threads": t, "seconds": r["seconds"],
+                         "docs": r.get("docs") or docs, "rss": r["rss"], "map": r["map"], "reduce": r["reduce"],
+                         "x_sha256sum": r["seconds"] / cat["seconds"], "x_hashlib": r["seconds"] / hl["seconds"],
+                         "load": r["load"], "size": size, "cpu": r.get("cpu"),
+                         "counts": {k: r.get(k) for k in ("kept", "dups", "exact_raw", "exact_text", "near", "rejects")}})
+            log(f"  {r['seconds']:.1f}s, {mb / r['seconds']:.1f} MB/s, peak RSS {(r['rss'] or 0) / MIB:.0f} MiB, "
+                f"kept {r.get('kept')} of {r.get('docs')}, duplicates {r.get('dups')}")
+
+        c = info["counts"]
+        last = next((r for r in reversed(rows) if r["run"] == "casualty-corpus"), {})
+        k = last.get("counts") or {}
+        corpora.append({"label": label, "articles": c["articles"], "exact_bytes": c["exact_bytes"], "exact_crlf": c["exact_crlf"],
+                        "near": c["near_sentence_added"] + c["near_headline_changed"],
+                        "found": f"{k.get('exact_raw')} exact raw, {k.get('exact_text')} exact text, {k.get('near')} near, "
+                                 f"{k.get('rejects')} rejects"})
+
+        if size in txt_sizes:
+            txt = os.path.join(d, "txt")
+            tfiles = files_of(txt)
+            tmb = sum(os.path.getsize(f) for f in tfiles) / MB
+            tcat, thl = floor(tfiles, os.path.join(BENCH, "files.list"))
+            for t in [max(threads)]:
+                if not fits(f"{label} build --threads {t} (txt dir)", tmb / rates[t] * 1.3 if t in rates else None):
+                    continue
+                log(f"{label}: casualty-corpus build --threads {t} on the .txt directory")
+                r = ours(binary, txt, t, os.path.join(BENCH, "out"))
+                loads.append(r["load"])
+                rows.append({"run": "casualty-corpus", "input": "txt dir", "mb": tmb, "threads": t, "seconds": r["seconds"],
+                             "docs": r.get("docs") or docs, "rss": r["rss"], "map": r["map"], "reduce": r["reduce"],
+                             "x_sha256sum": r["seconds"] / tcat["seconds"], "x_hashlib": r["seconds"] / thl["seconds"],
+                             "load": r["load"], "size": size})
+
+        peer_rate = float(os.environ.get("BENCH_PEER_MBS", "0.5"))  # MB/s assumed for the budget (measured 0.35-0.74)
+        if size in peer_sizes and fits(f"{label} datatrove", mb / peer_rate):
+            log(f"{label}: datatrove ({peer_workers} workers; minutes per 100 MB)")
+            r = peer(py, jsonl, peer_workers, os.path.join(BENCH, "peer-work"))
+            loads.append(r["load"])
+            ref = ours_by_threads.get(peer_workers) or (ours_by_threads[max(ours_by_threads)] if ours_by_threads else None)
+            rows.append({"run": f"datatrove 0.10.1 (peer)", "input": "jsonl", "mb": mb, "threads": peer_workers,
+                         "seconds": r["seconds"], "docs": r["peer"].get("documents_read") or docs, "rss": r["rss"],
+                         "x_sha256sum": r["seconds"] / cat["seconds"], "x_hashlib": r["seconds"] / hl["seconds"],
+                         "peer_ratio": r["seconds"] / ref if ref else None, "load": r["load"], "size": size,
+                         "peer": r["peer"]})
+            log(f"  {r['seconds']:.1f}s, {mb / r['seconds']:.2f} MB/s, kept {r['peer'].get('documents_kept')}")
+
+    res = {"seed": seed, "rows": rows, "skipped": skipped, "corpora": corpora, "profile": prof, "peer_workers": peer_workers, "peer_sizes": peer_sizes,
+           "machine": {**machine(binary), "load_min": min(loads), "load_max": max(loads)},
+           "seconds_total": time.perf_counter() - started}
+    table, tgt = build_report(res)
+    with open(os.path.join(BENCH, "results.json"), "w") as f:
+        json.dump(res, f, indent=1, default=str)
+    write_results(res, table, tgt, results_path)
+    print(table)
+    print()
+    print(tgt)
+    log(f"done in {res['seconds_total'] / 60:.1f} min; wrote {os.path.relpath(results_path, ROOT)} and target/bench/results.json")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
