@@ -4,7 +4,7 @@ RELEASES ?= data/releases
 CARGO ?= cargo
 BIN := target/release/casualty-corpus
 
-.PHONY: dataset dataset-ray test build schemas clean
+.PHONY: dataset dataset-ray test build schemas quality clean
 
 ## Build a release of data/raw into $(RELEASES)/$(VERSION).
 dataset: build
@@ -50,6 +50,10 @@ $(VENV)/.installed: tests/python/requirements.txt scale/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r tests/python/requirements.txt -r scale/requirements.txt
 	touch $@
+
+## Re-measure extraction quality on the gold sets (data/quality/extraction.json, quoted by the card).
+quality:
+	UPDATE_QUALITY=1 $(CARGO) test --locked --test tests the_quality_file_matches_what_eval_measures
 
 ## Regenerate the checked-in JSON Schemas from the table definitions.
 schemas:

@@ -5,4 +5,6 @@ mod util;
 mod bad_input;
 mod dedup;
 mod e2e;
+mod extract_phrasings;
 mod faults;
+mod quality;
