@@ -23,9 +23,10 @@ Environment (all optional):
   BENCH_TXT_SIZES=         sizes also measured as a .txt directory (default: the smallest; `none`)
   BENCH_PROFILE=perf|callgrind|none   (default: perf when usable, else callgrind)
   BENCH_PROFILE_SIZE=20MB  corpus size for the profile (callgrind uses 2MB)
-  BENCH_BUDGET_MIN=22       minutes for the measurements (after the cargo build): a run predicted
+  BENCH_BUDGET_MIN=24       minutes for the measurements (after the cargo build): a run predicted
                            from the rates seen so far to end later is skipped and listed as skipped
   BENCH_BINARY=PATH        measure this binary instead of building target/release/casualty-corpus
+                           (results.md then names HEAD as the commit, which may not be the binary's)
   BENCH_SEED=42  BENCH_RESULTS=bench/results.md  CARGO=cargo  PYTHON=python3
 """
 from __future__ import annotations
@@ -99,14 +100,26 @@ RUSAGE_WRAPPER = ("import resource, subprocess, sys, json\n"
                   "sys.exit(r.returncode)\n")
 
 
+def busy_cpu_seconds() -> float | None:
+    """CPU seconds spent busy by the whole machine so far (all cores), from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:9]]
+        return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 def measure(cmd: list[str], stdout=None, env=None) -> dict:
     """Runs cmd; returns wall seconds, peak RSS (bytes), user/sys CPU seconds and its stderr."""
     wrapped = [TIME_V, "-v", *cmd] if USE_TIME_V else [sys.executable, "-c", RUSAGE_WRAPPER, *cmd]
     load = os.getloadavg()[0]
+    busy0 = busy_cpu_seconds()
     t = time.perf_counter()
     r = subprocess.run(wrapped, stdout=stdout if stdout is not None else subprocess.PIPE, stderr=subprocess.PIPE,
                        text=True, cwd=ROOT, env=env)
     wall = time.perf_counter() - t
+    busy1 = busy_cpu_seconds()
     err = r.stderr
     if r.returncode != 0:
         sys.stderr.write(err[-4000:])
@@ -122,6 +135,8 @@ def measure(cmd: list[str], stdout=None, env=None) -> dict:
         m = re.search(r"BENCH_RUSAGE (\{.*\})", err)
         u = json.loads(m.group(1)) if m else {}
         out.update(rss=u.get("maxrss_kb", 0) * 1024 or None, cpu=(u.get("user", 0) + u.get("sys", 0)) or None)
+    # cores kept busy by everything else on the machine during the run (the run's own CPU removed)
+    out["other"] = (max(0.0, (busy1 - busy0) - (out["cpu"] or 0)) / wall) if busy0 is not None and busy1 is not None and wall > 0 else None
     return out
 
 
@@ -310,7 +325,7 @@ def fmt(x, spec=".1f", none="-"):
 def build_report(res: dict) -> tuple[str, str]:
     rows = res["rows"]
     head = ("| run | input | input MB | threads | seconds | MB/s | docs/s | peak RSS MiB | map s | reduce s "
-            "| x sha256sum | x hashlib | peer / ours | load |")
+            "| x sha256sum | x hashlib | peer / ours | other CPU |")
     sep = "|" + "---|" * 14
     lines = [head, sep]
     for r in rows:
@@ -320,7 +335,7 @@ def build_report(res: dict) -> tuple[str, str]:
             fmt(r["docs"] / r["seconds"] if r.get("docs") and r["seconds"] else None, ".0f"),
             fmt(r["rss"] / MIB if r.get("rss") else None, ".0f"), fmt(r.get("map"), ".2f"), fmt(r.get("reduce"), ".2f"),
             fmt(r.get("x_sha256sum"), ".1f"), fmt(r.get("x_hashlib"), ".1f"), fmt(r.get("peer_ratio"), ".1f"),
-            fmt(r.get("load"), ".1f")]) + " |")
+            fmt(r.get("other"), ".2f")]) + " |")
     table = "\n".join(lines)
     return table, "\n".join(targets(res))
 
@@ -382,16 +397,18 @@ def targets(res: dict) -> list[str]:
 def write_results(res: dict, table: str, tgt: str, path: str) -> None:
     m = res["machine"]
     prof = res.get("profile") or {}
-    busy = m["load_max"] > 0.5
+    busy = m["load_max"] > 0.2
     gen = [BEGIN, "",
            f"Measured {m['date']} on `{m['host_kind']}`: {m['nproc']} cores (`nproc`), {m['mem_gib']:.0f} GiB, {m['cpu']}.",
            f"Commit measured: `{m['commit']}`{m['dirty']}. Binary sha256 `{m['binary_sha256'][:16]}`, rustc {m['rustc']}.",
            f"Corpus: `bench/synth.py --seed {res['seed']}` (1 MB = 10^6 bytes of article text; the JSONL files, which are "
            f"what the builds and the peer read, are ~9% larger and the MB column counts their bytes).",
-           ("**The figures were taken while other work ran on this machine** (1-minute load average "
-            f"{m['load_min']:.1f} to {m['load_max']:.1f} at the starts of the runs, column `load`; an idle 2-core machine reads ~0). "
-            "They are provisional: re-take them with `make bench` on an idle machine." if busy else
-            f"The machine was otherwise idle (1-minute load average at most {m['load_max']:.1f} at the starts of the runs)."),
+           ("**The figures were taken while other work ran on this machine**: other processes kept "
+            f"{m['load_min']:.2f} to {m['load_max']:.2f} of the {m['nproc']} cores busy during the runs (column `other CPU`: the "
+            "machine's busy CPU time from /proc/stat minus the run's own, per second of the run). They are provisional: "
+            "re-take them with `make bench` on an idle machine." if busy else
+            f"The machine was otherwise idle (other processes used at most {m['load_max']:.2f} cores during any run, "
+            "column `other CPU`)."),
            "", table, "",
            *[f"- {x}" for x in res.get("skipped", [])], *([""] if res.get("skipped") else []),
            *[f"Corpus {c['label']}: {c['articles']} inputs, planted {c['exact_bytes']} exact copies (same bytes), "
@@ -452,8 +469,7 @@ def machine(binary: str) -> dict:
     return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
             "nproc": q(["nproc"]), "cpu": cpu, "mem_gib": mem / 2**30, "host_kind": q(["uname", "-sm"]),
             "commit": q(["git", "rev-parse", "--short=12", "HEAD"]),
-            "dirty": (" plus uncommitted changes to " + ", ".join(sorted({l[3:].split("/")[0] if not l[3:].startswith("pipeline/src/")
-                                                                           else "/".join(l[3:].split("/")[:3]) for l in dirty.splitlines()})))
+            "dirty": (" plus uncommitted changes to " + ", ".join(sorted({"/".join(l[3:].split("/")[:3 if l[3:].startswith("pipeline/src/") else 2]) for l in dirty.splitlines()})))
             if dirty and dirty != "?" else "",
             "binary_sha256": hashlib.sha256(open(binary, "rb").read()).hexdigest(), "rustc": q(["rustc", "--version"]).split(" ")[1] if q(["rustc", "--version"]) != "?" else "?"}
 
@@ -470,8 +486,9 @@ def main() -> int:
     started = time.perf_counter()
 
     binary = build_binary()
+    mach = machine(binary)  # the commit and tree the binary was built from, before anyone commits more
     py = setup_venv() if peer_sizes else None
-    budget = float(os.environ.get("BENCH_BUDGET_MIN", "22")) * 60
+    budget = float(os.environ.get("BENCH_BUDGET_MIN", "24")) * 60
     deadline = time.perf_counter() + budget
     skipped: list[str] = []
 
@@ -502,9 +519,8 @@ def main() -> int:
         log(f"{label}: floor (cat | sha256sum, hashlib)")
         cat, hl = floor(files, os.path.join(BENCH, "files.list"))
         for name, r in (("floor: cat \\| sha256sum", cat), ("floor: Python hashlib", hl)):
-            loads.append(r["load"])
             rows.append({"run": name, "input": "jsonl", "mb": mb, "threads": 1, "seconds": r["seconds"], "docs": docs,
-                         "rss": r["rss"], "load": r["load"], "size": size})
+                         "rss": r["rss"], "load": r["load"], "other": r.get("other"), "size": size})
 
         ours_by_threads = {}
         for t in sorted(threads, reverse=True):  # the most threads first: the 1 GB figure the targets need
@@ -513,13 +529,13 @@ def main() -> int:
                 continue
             log(f"{label}: casualty-corpus build --threads {t}")
             r = ours(binary, jsonl, t, os.path.join(BENCH, "out"))
-            loads.append(r["load"])
+            loads.append(r.get("other") or 0.0)
             ours_by_threads[t] = r["seconds"]
             rates[t] = mb / r["seconds"]
             rows.append({"run": "casualty-corpus", "input": "jsonl", "mb": mb, "threads": t, "seconds": r["seconds"],
                          "docs": r.get("docs") or docs, "rss": r["rss"], "map": r["map"], "reduce": r["reduce"],
                          "x_sha256sum": r["seconds"] / cat["seconds"], "x_hashlib": r["seconds"] / hl["seconds"],
-                         "load": r["load"], "size": size, "cpu": r.get("cpu"),
+                         "load": r["load"], "other": r.get("other"), "size": size, "cpu": r.get("cpu"),
                          "counts": {k: r.get(k) for k in ("kept", "dups", "exact_raw", "exact_text", "near", "rejects")}})
             log(f"  {r['seconds']:.1f}s, {mb / r['seconds']:.1f} MB/s, peak RSS {(r['rss'] or 0) / MIB:.0f} MiB, "
                 f"kept {r.get('kept')} of {r.get('docs')}, duplicates {r.get('dups')}")
@@ -542,27 +558,27 @@ def main() -> int:
                     continue
                 log(f"{label}: casualty-corpus build --threads {t} on the .txt directory")
                 r = ours(binary, txt, t, os.path.join(BENCH, "out"))
-                loads.append(r["load"])
+                loads.append(r.get("other") or 0.0)
                 rows.append({"run": "casualty-corpus", "input": "txt dir", "mb": tmb, "threads": t, "seconds": r["seconds"],
                              "docs": r.get("docs") or docs, "rss": r["rss"], "map": r["map"], "reduce": r["reduce"],
                              "x_sha256sum": r["seconds"] / tcat["seconds"], "x_hashlib": r["seconds"] / thl["seconds"],
-                             "load": r["load"], "size": size})
+                             "load": r["load"], "other": r.get("other"), "size": size})
 
         peer_rate = float(os.environ.get("BENCH_PEER_MBS", "0.5"))  # MB/s assumed for the budget (measured 0.35-0.74)
         if size in peer_sizes and fits(f"{label} datatrove", mb / peer_rate):
             log(f"{label}: datatrove ({peer_workers} workers; minutes per 100 MB)")
             r = peer(py, jsonl, peer_workers, os.path.join(BENCH, "peer-work"))
-            loads.append(r["load"])
+            loads.append(r.get("other") or 0.0)
             ref = ours_by_threads.get(peer_workers) or (ours_by_threads[max(ours_by_threads)] if ours_by_threads else None)
             rows.append({"run": f"datatrove 0.10.1 (peer)", "input": "jsonl", "mb": mb, "threads": peer_workers,
                          "seconds": r["seconds"], "docs": r["peer"].get("documents_read") or docs, "rss": r["rss"],
                          "x_sha256sum": r["seconds"] / cat["seconds"], "x_hashlib": r["seconds"] / hl["seconds"],
-                         "peer_ratio": r["seconds"] / ref if ref else None, "load": r["load"], "size": size,
+                         "peer_ratio": r["seconds"] / ref if ref else None, "load": r["load"], "other": r.get("other"), "size": size,
                          "peer": r["peer"]})
             log(f"  {r['seconds']:.1f}s, {mb / r['seconds']:.2f} MB/s, kept {r['peer'].get('documents_kept')}")
 
     res = {"seed": seed, "rows": rows, "skipped": skipped, "corpora": corpora, "profile": prof, "peer_workers": peer_workers, "peer_sizes": peer_sizes,
-           "machine": {**machine(binary), "load_min": min(loads), "load_max": max(loads)},
+           "machine": {**mach, "load_min": min(loads), "load_max": max(loads)},
            "seconds_total": time.perf_counter() - started}
     table, tgt = build_report(res)
     with open(os.path.join(BENCH, "results.json"), "w") as f:
