@@ -312,8 +312,18 @@ pub fn sentence_claims(ctx: &SentenceContext<'_>, lex: &Lexicon, speakers: &mut 
     if toks.is_empty() {
         return Vec::new();
     }
-    let mentions = find_mentions(fs, &toks, lex);
     let mut counts = find_counts(fs, lex);
+    // A drill's `simulated` casualties are not casualties, wherever the word stands.
+    let simulated = fs.to_lowercase().split(|ch: char| !ch.is_alphanumeric()).any(|w| w.starts_with("simulat"));
+    if counts.is_empty() || simulated {
+        // No claim here, but the sentence's speakers still resolve later pronouns. Most
+        // sentences hold no count, so this skips the costly outcome search for them.
+        if !simulated {
+            SentenceAttribution::new(ctx, &toks, lex, speakers).commit(speakers, lex);
+        }
+        return Vec::new();
+    }
+    let mentions = find_mentions(fs, &toks, lex);
     // Outcome words that overlap a count are part of it (`a prisoner of war`).
     let mentions: Vec<Mention> = mentions.into_iter().filter(|m| !counts.iter().any(|c| c.start < m.end && m.start < c.end)).collect();
     let spans: Vec<(usize, usize)> = counts
@@ -329,10 +339,6 @@ pub fn sentence_claims(ctx: &SentenceContext<'_>, lex: &Lexicon, speakers: &mut 
         .zip(&spans)
         .map(|(c, (ts, te))| *ts < toks.len() && !excluded(fs, &toks, c, *ts, *te, lex, mentions.iter().any(|m| m.tok_start == te + 1)))
         .collect();
-    // A drill's `simulated` casualties are not casualties, wherever the word stands.
-    if fs.to_lowercase().split(|ch: char| !ch.is_alphanumeric()).any(|w| w.starts_with("simulat")) {
-        return Vec::new();
-    }
     let negated_report = lex.negated_report.find(fs).map(|m| m.end());
     let hedged = lex.hedges.iter().any(|h| h.is_match(fs));
     let attribution = SentenceAttribution::new(ctx, &toks, lex, speakers);
