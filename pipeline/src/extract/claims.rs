@@ -766,7 +766,8 @@ pub fn location(fs: &str, anchor: usize) -> Option<(usize, usize)> {
     });
     const NOT_PLACES: &[&str] = &[
         "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January", "February", "March", "April", "May",
-        "June", "July", "August", "September", "October", "November", "December", "Telegram", "X", "Facebook", "The", "A",
+        "June", "July", "August", "September", "October", "November", "December", "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug",
+        "Sep", "Sept", "Oct", "Nov", "Dec", "Telegram", "X", "Facebook", "The", "A",
     ];
     let mut best: Option<(usize, (usize, usize))> = None;
     for c in re.captures_iter(fs) {

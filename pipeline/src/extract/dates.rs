@@ -8,13 +8,23 @@ use regex::Regex;
 const MONTHS: [&str; 12] = [
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
 ];
+/// The month index of a wire-style abbreviation (`aug`, `sept`), as `time_re` accepts them.
+fn month_abbreviation(w: &str) -> Option<usize> {
+    match w {
+        "sept" => Some(8),
+        "may" => None,
+        _ if w.len() == 3 => MONTHS.iter().position(|m| m.starts_with(w)),
+        _ => None,
+    }
+}
 const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 
 /// The regex of time expressions, longest alternatives first.
 pub fn time_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        let month = "(?:January|February|March|April|May|June|July|August|September|October|November|December)";
+        // Full names, and the abbreviations of AP and wire style (`Aug. 9`, `Sept. 30`).
+        let month = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.)";
         let wd = "(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)";
         let unit = "(?:week|month|year|summer|winter|spring|autumn|fall|weekend|night|morning|afternoon|evening)";
         let p = [
@@ -112,7 +122,10 @@ pub fn resolve(time_text: &str, published: Option<Published>) -> Option<(String,
         .find(|w| w.len() == 4)
         .and_then(|w| w.parse().ok())
         .filter(|y| (1900..=2100).contains(y));
-    let month_in_text = MONTHS.iter().position(|m| t.split(|c: char| !c.is_alphabetic()).any(|w| w == *m)).map(|i| i as u32 + 1);
+    let month_in_text = t
+        .split(|c: char| !c.is_alphabetic())
+        .find_map(|w| MONTHS.iter().position(|m| w == *m).or_else(|| month_abbreviation(w)))
+        .map(|i| i as u32 + 1);
     let day_in_text: Option<u32> = t
         .split(|c: char| !c.is_ascii_alphanumeric())
         .filter_map(|w| w.trim_end_matches(|c: char| c.is_alphabetic()).parse::<u32>().ok().filter(|_| w.len() <= 4))
@@ -222,6 +235,15 @@ mod tests {
         assert_eq!(r("on Thursday", "2024-03-14", "day"), Some(("2024-03-14".into(), "day")));
         assert_eq!(r("on Tuesday", "2024-03-14", "day"), Some(("2024-03-12".into(), "day")));
         assert_eq!(r("yesterday", "2024-03-01", "day"), Some(("2024-02-29".into(), "day")));
+    }
+
+    #[test]
+    fn wire_style_month_abbreviations() {
+        assert_eq!(r("on Aug. 9", "2024-08-20", "day"), Some(("2024-08-09".into(), "day")));
+        assert_eq!(r("Sept. 30, 2022", "2024-08-20", "day"), Some(("2022-09-30".into(), "day")));
+        assert_eq!(r("Dec. 28", "2025-01-05", "day"), Some(("2024-12-28".into(), "day")));
+        let found: Vec<&str> = time_re().find_iter("killed on Feb. 24, 2022 and wounded Jan. 3").map(|m| m.as_str()).collect();
+        assert_eq!(found, vec!["on Feb. 24, 2022", "Jan. 3"]);
     }
 
     #[test]

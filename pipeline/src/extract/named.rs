@@ -130,7 +130,11 @@ pub fn sentence_named(fs: &str, lex: &Lexicon) -> Vec<NamedDraft> {
         let name = &fs[ns..ne];
         // `from Stockport, Greater Manchester`, `shelling of El Fasher`: a place.
         let before_words: Vec<&str> = fs[..ns].split_whitespace().rev().take(3).collect();
-        const PREPOSITIONS: &[&str] = &["from", "in", "near", "at", "to", "of", "outside", "into", "across", "towards", "around"];
+        // `by` too: the agent of a passive (`shot by Ivan Petrov`) is no casualty of it.
+        const PREPOSITIONS: &[&str] = &[
+            "from", "in", "near", "at", "to", "of", "outside", "into", "across", "towards", "toward", "around", "on", "over", "against", "inside",
+            "through", "within", "beyond", "by",
+        ];
         let after_preposition = before_words.first().is_some_and(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str()))
             || (before_words.first().is_some_and(|w| w.ends_with(',') && w.chars().next().is_some_and(char::is_uppercase))
                 && before_words.get(1).is_some_and(|w| PREPOSITIONS.contains(&w.to_lowercase().as_str())));
