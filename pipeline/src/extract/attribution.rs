@@ -146,7 +146,9 @@ pub fn subject_before(fs: &str, toks: &[Token<'_>], v: usize, lex: &Lexicon) -> 
         if seg_end - s > 14 {
             break;
         }
-        let starts_lower = toks[s].text.chars().next().is_some_and(|c| c.is_lowercase());
+        // `Petro Savych, Ukraine's human rights commissioner, said`: a possessive opens a
+        // description as a lowercase word does.
+        let starts_lower = toks[s].text.chars().next().is_some_and(|c| c.is_lowercase()) || toks[s].text.ends_with("'s");
         if starts_lower && boundary_is_comma && !PRONOUNS.contains(&first.as_str()) && descriptor.is_none() {
             // `Mikhail Vedernikov, governor of the Pskov region, said`: prefer the name before;
             // `Two officials, speaking on condition of anonymity, said`: prefer any actor before.
@@ -333,7 +335,8 @@ impl Speakers {
             if let Some(a) = &self.last_actor {
                 // `the headquarters` -> `Ukraine's Coordination Headquarters for ... of War`.
                 if a.to_lowercase().split_whitespace().any(|w| w == last) {
-                    return Some(a.clone());
+                    // `the army` after `An Israeli army spokesperson`: the army itself.
+                    return Some(super::statements::without_spokesperson(a).to_string());
                 }
             }
         }

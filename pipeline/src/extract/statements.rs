@@ -90,9 +90,38 @@ pub fn canonical_speaker(raw: &str, lex: &Lexicon) -> String {
             }
         }
     }
+    let t = without_spokesperson(&t).to_string();
     for a in &lex.speaker_aliases {
         if a.re.is_match(&t) {
             return a.label.clone();
+        }
+    }
+    t
+}
+
+/// Words naming an unnamed person who speaks for a body: `Kremlin spokesman`.
+const SPOKESPERSONS: &[&str] = &["spokesman", "spokeswoman", "spokesperson", "spokespeople", "representative", "representatives", "official", "officials", "press office", "press service"];
+/// Head nouns of bodies that speak.
+const BODY_HEADS: &[&str] = &[
+    "army", "military", "ministry", "government", "office", "command", "staff", "police", "service", "forces", "administration",
+    "headquarters", "council", "agency", "mission", "committee", "kremlin", "pentagon", "authorities", "authority", "department", "directorate",
+    "guard", "navy", "corps", "brigade", "regiment", "battalion", "unit", "embassy", "commission", "court",
+];
+
+/// `Israeli army spokesperson` -> `Israeli army`: an unnamed spokesperson speaks for the body
+/// (codebook 7: the speaker is the most specific name the text gives). Anything else is kept.
+pub fn without_spokesperson(t: &str) -> &str {
+    let lower = t.to_lowercase();
+    if lower.len() != t.len() {
+        return t; // offsets below are shared between the two
+    }
+    for role in SPOKESPERSONS {
+        let Some(head) = lower.strip_suffix(role).filter(|h| h.ends_with(' ') || h.ends_with("'s ")) else { continue };
+        let body = head.trim_end().trim_end_matches("'s");
+        let last = body.split_whitespace().last().unwrap_or("");
+        let acronym = t[..body.len()].split_whitespace().last().is_some_and(|w| w.len() >= 2 && w.chars().all(|c| c.is_ascii_uppercase()));
+        if BODY_HEADS.contains(&last) || acronym {
+            return t[..body.len()].trim_end();
         }
     }
     t
@@ -107,8 +136,21 @@ pub fn sentence_statements(fs: &str, doc: &str, lex: &Lexicon, speakers: &Speake
     let toks = tokenize(fs);
     let mut out: Vec<StatementDraft> = Vec::new();
     let quote = quote_span(fs);
-    for rule in &lex.stances {
-        let Some(m) = rule.re.find(fs) else { continue };
+    // Every cue, not only a rule's first: one sentence may hold two acts (`The regional
+    // government does not publish any figures, and the ministry has not updated its toll`).
+    for (rule, m, later) in lex.stances.iter().flat_map(|rule| {
+        let mut prev_end: Option<usize> = None;
+        rule.re.find_iter(fs).filter_map(move |m| {
+            // A later cue of the same stance is a new act only after a clause boundary.
+            let later = match prev_end {
+                None => false,
+                Some(pe) if fs.get(pe..m.start()).is_some_and(|gap| [", and ", "; ", ", while ", ", but ", " while "].iter().any(|b| gap.contains(b))) => true,
+                Some(_) => return None,
+            };
+            prev_end = Some(m.end());
+            Some((rule, m, later))
+        })
+    }) {
         // Cues inside a quotation are the speaker's words about others (`must announce it`),
         // which only matter for calls for disclosure.
         let in_quote = quote.is_some_and(|(qs, qe)| m.start() >= qs && m.start() < qe);
@@ -144,6 +186,10 @@ pub fn sentence_statements(fs: &str, doc: &str, lex: &Lexicon, speakers: &Speake
         }
         if speaker_raw.as_ref().is_some_and(|(t, _)| !is_actor(t, lex)) {
             speaker_raw = None;
+        }
+        // A second act in a sentence needs its own subject, not a guess.
+        if later && speaker_raw.is_none() {
+            continue;
         }
         if speaker_raw.is_none() && in_quote {
             // The speaker of a quote: `..." she said`, or the paragraph's last speaker.
