@@ -110,6 +110,9 @@ pub struct EvalReport {
     pub claim_attributes: AttributeAccuracy,
     pub missed: Vec<Miss>,
     pub spurious: Vec<Miss>,
+    /// Matched claims whose source_type, hedged or victim_side differ from the gold's
+    /// (`key` names the attribute, gold then extracted).
+    pub attribute_errors: Vec<Miss>,
     /// Files of the gold that no extracted document matched.
     pub unmatched_files: Vec<String>,
 }
@@ -200,6 +203,17 @@ pub fn score(gold: &Rows, ext: &Rows) -> EvalReport {
         hedged: frac(&|g, e| g.hedged == e.hedged),
         victim_side: frac(&|g, e| g.victim_side == e.victim_side),
     };
+    for (g, e) in &pairs {
+        let (g, e) = (&gold.claims[*g], &ext.claims[*e]);
+        let differing = [
+            ("source_type", g.source_type.clone(), e.source_type.clone()),
+            ("hedged", g.hedged.to_string(), e.hedged.to_string()),
+            ("victim_side", g.victim_side.clone(), e.victim_side.clone()),
+        ];
+        for (attr, gv, ev) in differing.into_iter().filter(|(_, gv, ev)| gv != ev) {
+            report.attribute_errors.push(Miss { table: "casualty_claims".into(), file: g.file.clone(), key: format!("{attr} gold {gv}, extracted {ev} ({})", g.count_text), text: g.text.clone() });
+        }
+    }
     collect_misses(&mut report, "casualty_claims", &gold.claims, &ext.claims, &pairs, |c| (c.file.clone(), format!("{} ({})", claim_key(c), c.count_text), c.text.clone()));
     // Named casualties.
     let pairs = match_rows(&gold.named, &ext.named, |r| format!("{}|{}", r.file, fold(&r.name)), |r| format!("{}|{}", r.file, fold(&r.name)), |_| String::new(), |_| String::new());
@@ -378,16 +392,12 @@ impl fmt::Display for EvalReport {
         if !self.unmatched_files.is_empty() {
             writeln!(f, "gold files with no released document: {}", self.unmatched_files.join(", "))?;
         }
-        if !self.missed.is_empty() {
-            writeln!(f, "\nmissed ({}):", self.missed.len())?;
-            for m in &self.missed {
-                writeln!(f, "  [{}] {} {}: {}", m.table, m.file, m.key, m.text)?;
-            }
-        }
-        if !self.spurious.is_empty() {
-            writeln!(f, "\nspurious ({}):", self.spurious.len())?;
-            for m in &self.spurious {
-                writeln!(f, "  [{}] {} {}: {}", m.table, m.file, m.key, m.text)?;
+        for (title, rows) in [("missed", &self.missed), ("spurious", &self.spurious), ("attributes differing on matched claims", &self.attribute_errors)] {
+            if !rows.is_empty() {
+                writeln!(f, "\n{title} ({}):", rows.len())?;
+                for m in rows {
+                    writeln!(f, "  [{}] {} {}: {}", m.table, m.file, m.key, m.text)?;
+                }
             }
         }
         Ok(())
