@@ -12,6 +12,7 @@ const SETS: &[(&str, &str, Option<&str>, &str)] = &[
     ("dev", "tests/dev/texts", Some("tests/dev/metadata.csv"), "tests/gold/dev.jsonl"),
     ("heldout", "tests/heldout/texts", Some("tests/heldout/metadata.csv"), "tests/heldout/gold.jsonl"),
     ("heldout2", "tests/heldout2/texts", Some("tests/heldout2/metadata.csv"), "tests/heldout2/gold.jsonl"),
+    ("heldout3", "tests/heldout3/texts", Some("tests/heldout3/metadata.csv"), "tests/heldout3/gold.jsonl"),
 ];
 
 fn score(w: &Workdir, name: &str, input: &str, metadata: Option<&str>, gold: &str) -> EvalReport {

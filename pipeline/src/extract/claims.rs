@@ -120,9 +120,26 @@ fn excluded(fs: &str, toks: &[Token<'_>], c: &Count, ts: usize, te: usize, lex: 
             return true;
         }
     }
-    // Dates: `February 7`, `June 2023`.
-    if let Some(p) = prev_tok {
-        if p.is_word && lower_in(&lex.raw.months, &p.lower()) && p.is_capitalized() {
+    // Dates: `February 7`, `June 2023`, `Oct. 7`.
+    let month_before = |i: usize| toks[i].is_word && lower_in(&lex.raw.months, &toks[i].lower()) && toks[i].is_capitalized();
+    if ts >= 1 && (month_before(ts - 1) || (ts >= 2 && toks[ts - 1].text == "." && month_before(ts - 2))) {
+        return true;
+    }
+    // `every one of those men`, `no one`: a quantifier, not a count.
+    if c.text.eq_ignore_ascii_case("one") && ts >= 1 && matches!(toks[ts - 1].lower().as_str(), "every" | "each" | "any" | "no" | "anyone" | "someone") {
+        return true;
+    }
+    // `in one of the deadliest attacks`: a superlative, not a count.
+    if c.low == Some(1) && !c.singular {
+        let next: Vec<String> = toks.iter().skip(te + 1).take(3).map(|t| t.lower()).collect();
+        if next.len() == 3 && next[0] == "of" && next[1] == "the" && (next[2].ends_with("est") || matches!(next[2].as_str(), "worst" | "most" | "few" | "first" | "last")) {
+            return true;
+        }
+    }
+    // `about three wounded for every soldier killed`: a ratio.
+    {
+        let window: String = after.chars().take(48).collect::<String>().to_lowercase();
+        if window.contains(" for every ") || window.contains(" for each ") {
             return true;
         }
     }
@@ -136,7 +153,7 @@ fn excluded(fs: &str, toks: &[Token<'_>], c: &Count, ts: usize, te: usize, lex: 
     // Ages in apposition: `Halyna Movchan, 67, a retired nurse`; `(34)`.
     if c.plain_digits && !c.vague {
         let prev_is_comma = prev_tok.is_some_and(|p| p.text == ",");
-        let before_comma_cap = ts >= 2 && toks[ts - 2].is_word && toks[ts - 2].is_capitalized();
+        let before_comma_cap = ts >= 2 && toks[ts - 2].is_word && toks[ts - 2].is_name_part();
         let next_closes = next_tok.is_none_or(|n| matches!(n.text, "," | ")" | ";"));
         if prev_is_comma && before_comma_cap && next_closes && c.low.is_some_and(|v| v < 120) {
             return true;
@@ -397,8 +414,8 @@ pub fn sentence_claims(ctx: &SentenceContext<'_>, lex: &Lexicon, speakers: &mut 
         // `Volodymyr Tkachuk, a 45-year-old bus driver`; `One of the Russians sent home,
         // 20-year-old conscript Denis Malyshev`: a named person, not a count.
         if c.singular && ts >= 2 && toks[ts - 1].text == "," {
-            let named_before = (toks[ts - 2].is_word && toks[ts - 2].is_capitalized())
-                || (ts >= 4 && toks[ts - 2].text.chars().all(|ch| ch.is_ascii_digit()) && toks[ts - 3].text == "," && toks[ts - 4].is_capitalized());
+            let named_before = (toks[ts - 2].is_word && toks[ts - 2].is_name_part())
+                || (ts >= 4 && toks[ts - 2].text.chars().all(|ch| ch.is_ascii_digit()) && toks[ts - 3].text == "," && toks[ts - 4].is_name_part());
             if named_before {
                 continue;
             }
@@ -539,9 +556,16 @@ fn choose_outcome(
     ci: usize,
 ) -> Option<(usize, &'static str)> {
     let p = prev_index(toks, ts);
-    // 1. A verb right before its object: `killed 31 people`, `swapped 95 prisoners`.
+    // 1. A verb right before its object: `killed 31 people`, `swapped 95 prisoners`, `killed
+    // all five attackers`, `wounded a further 12`.
     if let Some(p) = p {
-        if let Some(mi) = mentions.iter().position(|m| m.tok_end == p && lex.outcomes[m.rule].before == "strong") {
+        let mut pv = p;
+        if matches!(toks[pv].lower().as_str(), "all" | "another") {
+            pv = prev_index(toks, pv).unwrap_or(pv);
+        } else if matches!(toks[pv].lower().as_str(), "further" | "additional") && pv >= 1 && matches!(toks[pv - 1].lower().as_str(), "a" | "an") {
+            pv = prev_index(toks, pv - 1).unwrap_or(pv);
+        }
+        if let Some(mi) = mentions.iter().position(|m| (m.tok_end == p || m.tok_end == pv) && lex.outcomes[m.rule].before == "strong") {
             return Some((mi, "verb_object"));
         }
         // 2. `deaths of hundreds`, `executions of at least 15`.
@@ -552,9 +576,10 @@ fn choose_outcome(
             }
         }
     }
-    // 3. The first outcome after the count in its clause.
-    let prev_count_end = spans.iter().enumerate().take(ci).filter(|(i, _)| eligible[*i]).map(|(_, s)| s.1).max();
-    let _ = prev_count_end;
+    // 3. The first outcome after the count in its clause. An outcome noun that heads the
+    // victim phrase (`248 hostages`) or an outcome modifying it (`three captured soldiers had
+    // been executed`) applies only if no predicate follows.
+    let mut fallback: Option<usize> = None;
     for (mi, m) in mentions.iter().enumerate() {
         if m.tok_start < after_from {
             continue;
@@ -586,14 +611,26 @@ fn choose_outcome(
         if clause_break {
             break;
         }
-        // `to replace those killed`: the outcome of another group.
+        // `to replace those killed`: the outcome of another group; `..., a third of whom are
+        // believed dead`: a relative clause about part of the group.
         if m.tok_start > 0 && matches!(toks[m.tok_start - 1].lower().as_str(), "those" | "these" | "them") {
+            break;
+        }
+        if fallback.is_some() && between.iter().any(|t| matches!(t.lower().as_str(), "whom" | "which")) {
             break;
         }
         let r = &lex.outcomes[m.rule];
         if r.before == "weak" || !r.after {
             continue;
         }
+        let modifier = m.tok_start == te + 1 && toks.iter().skip(m.tok_end + 1).take(3).any(|t| t.is_word && lower_in(&lex.raw.person_nouns, &t.lower()));
+        if r.before == "noun" || modifier {
+            fallback = fallback.or(Some(mi));
+            continue;
+        }
+        return Some((mi, "count_outcome"));
+    }
+    if let Some(mi) = fallback {
         return Some((mi, "count_outcome"));
     }
     if let Some(p) = p {
@@ -617,8 +654,9 @@ fn choose_outcome(
                 .filter(|(_, m)| toks[m.tok_end..p].iter().filter(|t| t.is_word).count() <= 24)
                 // `rose to 37` yes, `rejected by 31 votes to 4` no: `to` needs a verb of change.
                 .filter(|(_, m)| {
+                    // The verb may also stand before the noun: `bringing the death toll ... to 285`.
                     toks[p].lower() != "to"
-                        || toks[m.tok_end..p].iter().any(|t| {
+                        || toks[m.tok_start.saturating_sub(4)..p].iter().any(|t| {
                             matches!(t.lower().as_str(), "rose" | "risen" | "rises" | "rising" | "climbed" | "climbs" | "climbing" | "increased" | "jumped" | "grew" | "grown" | "brings" | "bringing" | "brought" | "raised" | "raising" | "reached" | "soared" | "mounted" | "amounted" | "amount" | "amounts" | "amounting")
                         })
                 })

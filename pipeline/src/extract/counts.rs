@@ -118,6 +118,16 @@ fn bounds(qualifier: &str, v: i64) -> (Option<i64>, Option<i64>) {
 }
 
 /// Every count in `s` (folded text), left to right, without overlaps.
+/// The second number of a digit range written with `to` (`7 to 39,790`): its byte offset and
+/// text. `October 7-9` is a range of dates, so `-` gives none.
+fn range_second(core: &str) -> Option<(usize, &str)> {
+    let first_end = core.find(|ch: char| !(ch.is_ascii_digit() || ch == ',' || ch == '.'))?;
+    let rest = &core[first_end..];
+    let skip = rest.find(|ch: char| ch.is_ascii_digit())?;
+    let sep = rest[..skip].trim();
+    sep.eq_ignore_ascii_case("to").then(|| (first_end + skip, &rest[skip..]))
+}
+
 pub fn find_counts(s: &str, lex: &Lexicon) -> Vec<Count> {
     let mut out: Vec<Count> = Vec::new();
     for caps in lex.count_re.captures_iter(s) {
@@ -150,6 +160,17 @@ pub fn find_counts(s: &str, lex: &Lexicon) -> Vec<Count> {
             let (l, h) = bounds(&q, p.value);
             (l, h, q)
         } else if let Some((a, b)) = split_range(&core_norm) {
+            // `since October 7 to 39,790`: a date's day is no range's low end.
+            let month_before = s[..m.start()].trim_end().trim_end_matches('.').rsplit(|ch: char| !ch.is_alphabetic()).next().is_some_and(|w| !w.is_empty() && w.chars().next().is_some_and(char::is_uppercase) && Lexicon::in_list(&lex.raw.months, w));
+            if month_before && qual_phrase.is_none() && core_text.starts_with(|ch: char| ch.is_ascii_digit()) {
+                if let Some(rest) = range_second(core_text) {
+                    if let Some(v) = parse_number(rest.1, lex) {
+                        let start = core.start() + rest.0;
+                        out.push(Count { start, end: core.end(), text: rest.1.to_string(), low: Some(v), high: Some(v), qualifier: "exact".to_string(), core_start: start, vague: false, singular: false, plain_digits: rest.1.chars().all(|c| c.is_ascii_digit()) });
+                    }
+                }
+                continue;
+            }
             match (parse_number(a, lex), parse_number(b, lex)) {
                 (Some(x), Some(y)) if x < y => (Some(x), Some(y), "range".to_string()),
                 _ => continue,

@@ -91,6 +91,12 @@ impl Token<'_> {
     pub fn lower(&self) -> String {
         self.text.to_lowercase()
     }
+    /// A word that can end a personal name: capitalized, or a particle-joined surname
+    /// (`al-Hamoud`, `el-Sisi`, `bin-Ali`).
+    pub fn is_name_part(&self) -> bool {
+        self.is_capitalized() || self.text.split_once('-').is_some_and(|(_, rest)| rest.chars().next().is_some_and(char::is_uppercase))
+    }
+
     pub fn is_capitalized(&self) -> bool {
         self.text.chars().next().is_some_and(|c| c.is_uppercase())
     }

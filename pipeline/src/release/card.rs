@@ -16,6 +16,7 @@ const QUALITY_SETS: &[(&str, &str)] = &[
     ("dev", "twelve fictional articles written for the project"),
     ("heldout", "ten fictional articles annotated independently of the rules"),
     ("heldout2", "ten more fictional articles annotated independently of the rules"),
+    ("heldout3", "twelve fictional articles of other conflicts (Gaza, Sudan, Syria, Sahel, Congo ...), annotated independently of the rules"),
 ];
 
 /// The quality section of the card, from the quality file.
