@@ -20,6 +20,18 @@ use crate::stats::MapStats;
 
 /// Items processed together: enough to keep every core busy, few enough to bound memory.
 pub const BATCH_ITEMS: usize = 256;
+/// A batch is also processed once its items hold this many bytes, so a file of many large
+/// articles (each up to `--max-article-bytes`) is not held 256 at a time.
+pub const BATCH_BYTES: usize = 64 * 1024 * 1024;
+
+/// The bytes an item holds until it is mapped.
+fn item_bytes(item: &RawItem) -> usize {
+    match &item.content {
+        Content::Bytes(b) => b.len(),
+        Content::Text { text, .. } => text.len(),
+        Content::Rejected(_, detail) => detail.len(),
+    }
+}
 
 /// Everything the per-document work needs, compiled once.
 #[derive(Debug, Clone)]
@@ -191,6 +203,7 @@ pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages
         }
     }
     let mut batch: Vec<RawItem> = Vec::with_capacity(BATCH_ITEMS);
+    let mut batch_bytes = 0usize;
     let flush = |batch: &mut Vec<RawItem>, writer: &mut ShardWriter, stats: &mut MapStats| -> Result<(), PipelineError> {
         let mapped: Vec<Mapped> = std::mem::take(batch).into_par_iter().map(|item| map_item(item, stages)).collect();
         for m in mapped {
@@ -208,9 +221,11 @@ pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages
     for file in files {
         progress.inc(1);
         formats::read_items(file, &stages.ingest, &mut |item| {
+            batch_bytes += item_bytes(&item);
             batch.push(item);
-            if batch.len() >= BATCH_ITEMS {
+            if batch.len() >= BATCH_ITEMS || batch_bytes >= BATCH_BYTES {
                 flush(&mut batch, &mut writer, &mut stats)?;
+                batch_bytes = 0;
             }
             Ok::<(), PipelineError>(())
         })?;

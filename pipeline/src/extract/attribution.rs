@@ -97,7 +97,8 @@ pub fn subject_before(fs: &str, toks: &[Token<'_>], v: usize, lex: &Lexicon) -> 
     let finish = |span: (usize, usize)| Some(cut_at_verb(fs, trim_relative(fs, span), lex));
     for _ in 0..5 {
         // The comma closing an appositive (`X, a spokesman for Y, said`).
-        if seg_end > 0 && toks[seg_end - 1].text == "," {
+        let closed_by_comma = seg_end > 0 && toks[seg_end - 1].text == ",";
+        if closed_by_comma {
             seg_end -= 1;
         }
         let mut s = seg_end;
@@ -149,7 +150,9 @@ pub fn subject_before(fs: &str, toks: &[Token<'_>], v: usize, lex: &Lexicon) -> 
         // `Petro Savych, Ukraine's human rights commissioner, said`: a possessive opens a
         // description as a lowercase word does.
         let starts_lower = toks[s].text.chars().next().is_some_and(|c| c.is_lowercase()) || toks[s].text.ends_with("'s");
-        if starts_lower && boundary_is_comma && !PRONOUNS.contains(&first.as_str()) && descriptor.is_none() {
+        // Only a piece closed by a comma is an appositive: in `..., in the southern Gaza Strip,
+        // the military said` the subject is `the military`.
+        if starts_lower && boundary_is_comma && closed_by_comma && !PRONOUNS.contains(&first.as_str()) && descriptor.is_none() {
             // `Mikhail Vedernikov, governor of the Pskov region, said`: prefer the name before;
             // `Two officials, speaking on condition of anonymity, said`: prefer any actor before.
             let participle = first.ends_with("ing");
@@ -244,7 +247,12 @@ fn cut_at_verb(fs: &str, span: (usize, usize), lex: &Lexicon) -> (usize, usize) 
         }
         // Auxiliaries end a subject too (`Russia's Defence Ministry has not commented`).
         let is_aux = matches!(l.as_str(), "has" | "have" | "had" | "is" | "was" | "are" | "were" | "does" | "did" | "do" | "will" | "would" | "not" | "never" | "could" | "can" | "may" | "must");
-        let is_verb = (l.ends_with("ed") && w.chars().next().is_some_and(|c| c.is_lowercase()) && !NOT_VERBS.contains(&l.as_str())) || is_report || is_aux;
+        // Irregular past tenses of news prose (`Ethiopia fought a war ... and has never said`).
+        const IRREGULAR: &[&str] = &[
+            "fought", "sent", "took", "gave", "made", "kept", "won", "struck", "began", "brought", "came", "went", "ran", "fled", "left", "saw", "found",
+            "lost", "held", "spent", "became", "met", "paid", "wrote", "shot", "hit", "knew", "thought", "told", "stood", "withdrew", "overran",
+        ];
+        let is_verb = (l.ends_with("ed") && w.chars().next().is_some_and(|c| c.is_lowercase()) && !NOT_VERBS.contains(&l.as_str())) || is_report || is_aux || IRREGULAR.contains(&l.as_str());
         if is_verb {
             cut = *off;
             break;
@@ -258,6 +266,12 @@ fn cut_at_verb(fs: &str, span: (usize, usize), lex: &Lexicon) -> (usize, usize) 
     let len = kept.join(" ").len();
     if len == 0 {
         return span;
+    }
+    // `In a statement on Friday it said`, `Three weeks later it acknowledged`: the subject is
+    // the pronoun; what precedes it is an adverbial.
+    if kept.len() > 1 && kept.last().is_some_and(|w| PRONOUNS.contains(&w.to_lowercase().as_str())) {
+        let last_len = kept.last().map_or(0, |w| w.len());
+        return (span.0 + len - last_len, span.0 + len.min(text.len()));
     }
     (span.0, span.0 + len.min(text.len()))
 }
