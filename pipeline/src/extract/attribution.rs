@@ -88,6 +88,13 @@ pub fn is_surname(s: &str, lex: &Lexicon) -> bool {
 
 /// The subject of the reporting verb at token `v`: a byte span of the sentence.
 pub fn subject_before(fs: &str, toks: &[Token<'_>], v: usize, lex: &Lexicon) -> Option<(usize, usize)> {
+    // `X acknowledged that ..., saying 14 had been killed`: a participle after a comma shares
+    // the subject of the clause's own reporting verb.
+    if v >= 1 && toks[v - 1].text == "," && toks[v].lower().ends_with("ing") {
+        if let Some(main) = report_verbs(fs, toks, lex).into_iter().filter(|&r| r < v && !toks[r].lower().ends_with("ing")).last() {
+            return subject_before(fs, toks, main, lex);
+        }
+    }
     let mut e = v;
     while e > 0 && toks[e - 1].is_word && AUX.contains(&toks[e - 1].lower().as_str()) {
         e -= 1;
@@ -239,7 +246,8 @@ fn cut_at_verb(fs: &str, span: (usize, usize), lex: &Lexicon) -> (usize, usize) 
             let after: Vec<&str> = text[off + w.len()..].split_whitespace().filter(|x| !TIME_WORDS.contains(&x.to_lowercase().as_str()) && *x != "that").collect();
             if let Some(first) = after.first() {
                 // `X said its monitors verified`: the monitors are X's; X is the source.
-                if !PRONOUNS.contains(&first.to_lowercase().as_str()) && !matches!(first.to_lowercase().as_str(), "its" | "their" | "his" | "her" | "our") {
+                // `X claimed responsibility`: an object, not a new subject.
+                if !PRONOUNS.contains(&first.to_lowercase().as_str()) && !matches!(first.to_lowercase().as_str(), "its" | "their" | "his" | "her" | "our" | "responsibility" | "credit") {
                     let start_in = text[off + w.len()..].find(first).map(|p| *off + w.len() + p).unwrap_or(*off);
                     return (span.0 + start_in, span.1);
                 }

@@ -288,6 +288,11 @@ fn is_actor(t: &str, lex: &Lexicon) -> bool {
     if matches!(l.as_str(), "it" | "he" | "she" | "they" | "we" | "i" | "this" | "that") {
         return false;
     }
+    // `according to Israeli tallies`: a document or a number speaks for nobody in particular.
+    const NOT_ACTORS: &[&str] = &["tallies", "tally", "figures", "figure", "count", "counts", "data", "estimates", "estimate", "statistics", "records", "report", "reports", "calculations", "reckoning", "list", "lists"];
+    if l.split_whitespace().last().is_some_and(|w| NOT_ACTORS.contains(&w)) {
+        return false;
+    }
     is_person_name(t, lex)
         || attribution::is_surname(t, lex)
         || lex.generic_official_re.is_match(t)
