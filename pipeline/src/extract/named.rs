@@ -32,7 +32,7 @@ pub struct NamedDraft {
 fn name_re() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| {
-        Regex::new(r"\b(?:Dr\.\s+)?[A-Z][a-z'\x{00C0}-\x{024F}]+(?:-[A-Z]?[a-z\x{00C0}-\x{024F}]+)?(?:\s+(?:[A-Z]\.|Ag|al|bin|de|van|von|[A-Z][a-z'\x{00C0}-\x{024F}]+(?:-[A-Z]?[a-z\x{00C0}-\x{024F}]+)?))+")
+        Regex::new(r"\b(?:Dr\.\s+)?[A-Z][a-z'\x{00C0}-\x{024F}]+(?:-[A-Z]?[a-z\x{00C0}-\x{024F}]+)?(?:\s+(?:[A-Z]\.|(?:al|el|ad|ash|as|at|az|bin|ibn|abu|ben|ould)-[A-Z][a-z'\x{00C0}-\x{024F}]+|Ag|al|bin|de|van|von|[A-Z][a-z'\x{00C0}-\x{024F}]+(?:-[A-Z]?[a-z\x{00C0}-\x{024F}]+)?))+")
             .unwrap_or_else(|_| Regex::new(r"\b\B").expect("trivial regex"))
     })
 }
