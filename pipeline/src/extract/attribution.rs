@@ -340,6 +340,9 @@ pub fn report_verbs(fs: &str, toks: &[Token<'_>], lex: &Lexicon) -> Vec<usize> {
 pub struct Speakers {
     pub last_person: Option<String>,
     pub last_actor: Option<String>,
+    /// The role words the last person was introduced with (`governor` of `Governor Vyacheslav
+    /// Gladkov`), lowercased; empty when none was written.
+    pub last_person_role: String,
 }
 
 impl Speakers {
@@ -351,7 +354,10 @@ impl Speakers {
         if words.len() >= 2 && words.len() <= 3 && matches!(words[0], "the" | "a") {
             let last = words[words.len() - 1];
             const ROLES: &[&str] = &["governor", "minister", "spokesman", "spokeswoman", "spokesperson", "official", "commander", "mayor", "president", "head", "chief", "deputy", "director", "general", "officer", "lawmaker", "senator", "ambassador"];
-            if ROLES.contains(&last) {
+            // `the commander` is not the last person if that person was introduced in
+            // another role (`Governor Vyacheslav Gladkov`).
+            let other_role = ROLES.iter().any(|r| self.last_person_role.split_whitespace().any(|w| w == *r)) && !self.last_person_role.split_whitespace().any(|w| w == last);
+            if ROLES.contains(&last) && !other_role {
                 if let Some(p) = &self.last_person {
                     return Some(p.clone());
                 }
@@ -379,6 +385,10 @@ impl Speakers {
             return;
         }
         if is_person_name(t, lex) || is_surname(t, lex) {
+            if self.last_person.as_deref() != Some(t) {
+                // What preceded the name is its role, if anything (`Kremlin spokesman`).
+                self.last_person_role = text.trim().strip_suffix(t).unwrap_or("").to_lowercase();
+            }
             self.last_person = Some(t.to_string());
         } else {
             self.last_actor = Some(t.to_string());
@@ -511,6 +521,28 @@ pub fn classify_source(src: &str, sentence: &str, doc: &str, lex: &Lexicon, side
 }
 
 fn classify_phrase(s: &str, lex: &Lexicon, side_hint: &str, allow_unnamed: bool) -> Option<String> {
+    // The head noun of the phrase itself decides first when it names a non-official source:
+    // `a Russian military blogger`, `researchers at the University`, `a pro-Kremlin TV channel`.
+    if allow_unnamed {
+        let head = s
+            .split_whitespace()
+            .take_while(|w| !matches!(w.to_lowercase().as_str(), "of" | "at" | "for" | "in" | "from" | "with" | "on"))
+            .last()
+            .unwrap_or("")
+            .trim_matches(|c: char| !c.is_alphanumeric());
+        // Only heads that are never official (`UN monitors` are the UN's).
+        const NON_OFFICIAL_HEADS: &[&str] = &[
+            "blogger", "bloggers", "journalist", "journalists", "reporter", "reporters", "correspondent", "commentator", "analyst", "analysts", "researcher",
+            "researchers", "expert", "experts", "activist", "activists", "volunteer", "volunteers", "channel", "newspaper", "outlet",
+        ];
+        if NON_OFFICIAL_HEADS.contains(&head.to_lowercase().as_str()) {
+            for t in lex.source_types.iter().filter(|t| matches!(t.label.as_str(), "activist" | "media")) {
+                if t.re.find(head).is_some_and(|m| m.start() == 0 && m.end() == head.len()) {
+                    return Some(t.label.clone());
+                }
+            }
+        }
+    }
     let mut best: Option<(usize, usize, String)> = None;
     for (rank, t) in lex.source_types.iter().enumerate() {
         if t.label == "unnamed" && !allow_unnamed {

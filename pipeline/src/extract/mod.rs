@@ -101,7 +101,7 @@ impl Extractor {
             if s.para != last_para {
                 last_para = s.para;
                 // A new paragraph keeps the previous speakers for a leading pronoun.
-                speakers = Speakers { last_person: speakers.last_person.clone(), last_actor: speakers.last_actor.clone() };
+                speakers = Speakers { last_person: speakers.last_person.clone(), last_actor: speakers.last_actor.clone(), last_person_role: speakers.last_person_role.clone() };
             }
             while para_outcome.len() <= s.para {
                 para_outcome.push(None);
