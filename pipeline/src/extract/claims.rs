@@ -136,12 +136,20 @@ fn excluded(fs: &str, toks: &[Token<'_>], c: &Count, ts: usize, te: usize, lex: 
             return true;
         }
     }
-    // `about three wounded for every soldier killed`: a ratio.
+    // `about three wounded for every soldier killed`, `12 deaths per 1,000 soldiers`: a ratio.
     {
         let window: String = after.chars().take(48).collect::<String>().to_lowercase();
         if window.contains(" for every ") || window.contains(" for each ") {
             return true;
         }
+        let next3: Vec<String> = toks.iter().skip(te + 1).take(3).map(|t| t.lower()).collect();
+        if next3.iter().any(|w| w == "per") && !next3.iter().any(|w| w == "cent") {
+            return true;
+        }
+    }
+    // `killed by a sniper`: the agent of a passive is no victim.
+    if c.singular && ts >= 1 && toks[ts - 1].lower() == "by" {
+        return true;
     }
     // Years written bare.
     if c.plain_digits && c.text.len() == 4 && c.low.is_some_and(|v| (1800..=2100).contains(&v)) {
