@@ -824,6 +824,11 @@ pub fn location(fs: &str, anchor: usize) -> Option<(usize, usize)> {
         if NOT_PLACES.contains(&first_cap) || NOT_PLACES.contains(&last) {
             continue;
         }
+        // `a soldier in the Givati Brigade's Shaked Battalion`: a unit, not a place.
+        const UNITS: &[&str] = &["Brigade", "Brigade's", "Battalion", "Regiment", "Division", "Corps", "Company", "Platoon", "Squadron", "Guard", "Forces", "Army", "Navy", "Ministry"];
+        if text.split_whitespace().any(|w| UNITS.contains(&w)) {
+            continue;
+        }
         if text.split_whitespace().any(|w| w.chars().next().is_some_and(|ch| ch.is_lowercase()) && !matches!(w, "the" | "of" | "region" | "oblast" | "district" | "province" | "city" | "village" | "town" | "sector" | "axis" | "direction" | "eastern" | "western" | "northern" | "southern" | "east" | "west" | "north" | "south" | "northeast" | "northwest" | "southeast" | "southwest")) {
             continue;
         }
