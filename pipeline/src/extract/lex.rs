@@ -219,7 +219,8 @@ impl Lexicon {
         let stances = raw
             .stances
             .iter()
-            .map(|s| Ok(Stance { re: compile(&format!(r"\b(?:{})", s.pattern))?, stance: s.stance.clone(), topic: s.topic.clone() }))
+            // Quotation marks inside a cue do not break it: `had "no information" about`.
+            .map(|s| Ok(Stance { re: compile(&format!(r"\b(?:{})", s.pattern.replace(r"\s+", r#"[\s"']+"#).replace(r"\s*", r#"[\s"']*"#)))?, stance: s.stance.clone(), topic: s.topic.clone() }))
             .collect::<Result<Vec<_>, LexiconError>>()?;
         Ok(Lexicon {
             count_re,
