@@ -316,6 +316,8 @@ def _init(ray, args: argparse.Namespace, address: str | None) -> None:
         # A cluster for this run alone, reachable from this machine only, reporting nothing home.
         os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
         os.environ.setdefault("RAY_USAGE_STATS_ENABLED", "0")
+        # Else Ray writes an auth token on first use that breaks later local clients.
+        os.environ.setdefault("RAY_AUTH_MODE", "disabled")
         ray.init(
             address="local",
             num_cpus=args.local_cpus,
