@@ -213,6 +213,8 @@ impl Extractor {
             let window = match st.stance.as_str() {
                 "disclosure" => 3,
                 "call_for_disclosure" => usize::MAX,
+                // A policy of withholding restated in the next paragraph is the same act.
+                "secrecy" => 1,
                 _ => 0,
             };
             if kept.iter().any(|(p, k)| k.stance == st.stance && same_speaker(&k.speaker, &st.speaker) && para.abs_diff(*p) <= window) {
