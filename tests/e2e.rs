@@ -293,6 +293,15 @@ fn sample_articles_lose_their_boilerplate_and_repeats() {
     assert_eq!(t.matches("We don’t have information about other Russians who might be in Syria").count(), 1);
     let removed: i64 = docs.iter().find(|d| d["source_path"].starts_with("002")).unwrap()["boilerplate_chars_removed"].parse().unwrap();
     assert!(removed > 300, "the repeated paragraphs count as removed: {removed}");
+    // 002 repeats its Kremlin paragraphs: each act of speaking is still one statement row
+    // (its gold has four: a denial, a call for disclosure, a secrecy, a denial by Russia).
+    let doc_002 = docs.iter().find(|d| d["source_path"].starts_with("002")).unwrap()["doc_id"].clone();
+    let statements: Vec<(String, String)> = csv_rows(&release, "statements").into_iter().filter(|s| s["doc_id"] == doc_002).map(|s| (s["stance"].clone(), s["speaker"].clone())).collect();
+    let mut distinct = statements.clone();
+    distinct.sort();
+    distinct.dedup();
+    assert_eq!(distinct.len(), statements.len(), "a statement of 002 is repeated: {statements:?}");
+    assert_eq!(statements.len(), 4, "{statements:?}");
     // Captions are marked in sentences.zone.
     let captions: Vec<String> = csv_rows(&release, "sentences").into_iter().filter(|s| s["zone"] == "caption").map(|s| s["text"].clone()).collect();
     assert!(captions.iter().any(|c| c.starts_with("Kremlin lies:")), "{captions:?}");
