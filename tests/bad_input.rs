@@ -159,3 +159,24 @@ fn odd_files_do_not_block_or_stop_the_build() {
     let docs: Vec<String> = csv_rows(&release, "documents").into_iter().map(|d| d["source_path"].clone()).collect();
     assert_eq!(docs, vec!["a.txt".to_owned(), "d_caf\u{fffd}.txt".to_owned()]);
 }
+
+/// Reject reasons by (source_path, source_item) of a release, and the accounting rule checked.
+fn reasons(release: &std::path::Path) -> Vec<(String, String, String)> {
+    let m = manifest(release);
+    let c = &m["counts"];
+    let n = |k: &str| c[k].as_u64().unwrap();
+    assert_eq!(n("articles_in"), n("kept") + n("duplicates") + n("rejects"), "in = kept + duplicates + rejects: {c}");
+    csv_rows(release, "rejects").iter().map(|r| (r["source_path"].clone(), r["source_item"].clone(), r["reason"].clone())).collect()
+}
+
+#[test]
+fn pathological_paragraphs_stay_linear() {
+    let w = Workdir::new();
+    w.write("in/a_killed.txt", "killed ".repeat(100_000));
+    w.write("in/b_paragraphs.txt", (0..50_000).map(|i| format!("p{i}.")).collect::<Vec<_>>().join("\n\n"));
+    let started = std::time::Instant::now();
+    let release = w.build(&w.path("in"), "out", "1", &["--threads", "1"]);
+    assert!(started.elapsed() < std::time::Duration::from_secs(60), "took {:?}", started.elapsed());
+    assert_eq!(reasons(&release), vec![]);
+    assert_eq!(csv_rows(&release, "documents").len(), 2);
+}

@@ -177,16 +177,20 @@ impl Extractor {
         }
         // A paragraph's outcome, if no claim or name gave one: its first outcome word about a
         // person (`He was killed by an artillery strike`).
-        for (pi, slot) in para_outcome.iter_mut().enumerate() {
+        // A paragraph's sentences are consecutive spans: one pass, however many paragraphs.
+        for group in spans.chunk_by(|a, b| a.para == b.para) {
+            let Some(slot) = para_outcome.get_mut(group[0].para) else { continue };
             if slot.is_some() {
                 continue;
             }
-            let Some((cs, ce)) = spans.iter().filter(|s| s.para == pi).fold(None, |acc: Option<(usize, usize)>, s| {
-                Some(acc.map_or((s.start, s.end), |(a, b)| (a.min(s.start), b.max(s.end))))
-            }) else {
-                continue;
+            let (cs, ce) = group.iter().fold((usize::MAX, 0), |(a, b), s| (a.min(s.start), b.max(s.end)));
+            *slot = if ce - cs <= PARAGRAPH_OUTCOME_CHARS {
+                named::paragraph_outcome(folded.slice(cs, ce), &self.lex)
+            } else {
+                // The outcome rules are quadratic in their input: a longer paragraph (hostile
+                // input, a megabyte of `killed killed ...`) is read sentence by sentence.
+                group.iter().find_map(|s| named::paragraph_outcome(folded.slice(s.start, s.end), &self.lex))
             };
-            *slot = named::paragraph_outcome(folded.slice(cs, ce), &self.lex);
         }
         // Strong named evidence without an outcome in its sentence takes its paragraph's.
         for (idx, para, mut n, _) in pending_strong {
@@ -406,6 +410,8 @@ impl Extractor {
 
 /// The longest sentence the rules look at, in code points.
 const MAX_SENTENCE_CHARS: usize = 1200;
+/// Paragraphs up to this long are searched whole for their outcome, longer ones by sentence.
+const PARAGRAPH_OUTCOME_CHARS: usize = 4 * MAX_SENTENCE_CHARS;
 
 /// Cuts a span longer than [`MAX_SENTENCE_CHARS`] at spaces (or anywhere, if there is none).
 fn cut_long(folded: &Folded, start: usize, end: usize) -> Vec<(usize, usize)> {
