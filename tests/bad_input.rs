@@ -169,6 +169,82 @@ fn reasons(release: &std::path::Path) -> Vec<(String, String, String)> {
     csv_rows(release, "rejects").iter().map(|r| (r["source_path"].clone(), r["source_item"].clone(), r["reason"].clone())).collect()
 }
 
+fn gzip(bytes: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(bytes).unwrap();
+    gz.finish().unwrap()
+}
+
+/// Runs the binary and samples its peak resident memory (VmHWM, KiB) until it exits.
+fn run_watching_memory(w: &Workdir, args: &[&str]) -> (std::process::ExitStatus, u64) {
+    let mut child = crate::util::bin().args(args).current_dir(w.dir.path()).stdout(std::process::Stdio::null()).spawn().expect("run binary");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    loop {
+        if let Ok(status) = std::fs::read_to_string(&status_file) {
+            let hwm = status.lines().find_map(|l| l.strip_prefix("VmHWM:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
+            peak = peak.max(hwm.unwrap_or(0));
+        }
+        if let Some(status) = child.try_wait().expect("wait") {
+            return (status, peak);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+}
+
+#[test]
+fn a_huge_csv_field_is_skipped_not_held() {
+    // A gzip stream of many members, each 16 MiB of `a`: 128 MiB in one quoted CSV field.
+    let block = gzip(&vec![b'a'; 16 << 20]);
+    let mut bomb = gzip(b"id,text\n1,\"");
+    for _ in 0..8 {
+        bomb.extend_from_slice(&block);
+    }
+    bomb.extend(gzip(format!("\"\n2,\"{STORY}\"\n").as_bytes()));
+    let w = Workdir::new();
+    w.write("in/bomb.csv.gz", bomb);
+    let (status, peak_kib) = run_watching_memory(&w, &["build", "--input", "in", "--out", "out", "--release-version", "1", "--threads", "1", "--max-article-bytes", "100000"]);
+    eprintln!("peak {peak_kib} KiB");
+    assert!(status.success());
+    let release = w.path("out/1");
+    assert_eq!(reasons(&release), vec![("bomb.csv.gz".into(), "1".into(), "too_large".into())]);
+    assert_eq!(csv_rows(&release, "documents").len(), 1, "the record after the huge one is read");
+    assert!(peak_kib < 250 * 1024, "a 128 MiB field took {peak_kib} KiB");
+}
+
+#[test]
+fn odd_csv_files_are_rejected_with_a_reason() {
+    let w = Workdir::new();
+    w.write("in/a_unclosed.csv", format!("id,text\n1,\"{STORY}\"\n2,\"never closed\n3,{STORY} Three.\n"));
+    w.write("in/b_header_only.csv", "id,text\n");
+    w.write("in/c_no_bytes.csv", "");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(format!("id,text\n1,\"{STORY}\"\n").encode_utf16().flat_map(u16::to_le_bytes));
+    w.write("in/d_utf16.csv", &utf16);
+    w.write("in/e_utf16_no_bom.csv", &utf16[2..]);
+    w.write("in/f_semicolons.csv", format!("id;text\n1;{STORY}\n"));
+    w.write("in/g_blank_lines.csv", "\n\r\n\n");
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    let want = [
+        ("a_unclosed.csv", "2", "malformed_csv"),
+        ("b_header_only.csv", "", "empty"),
+        ("c_no_bytes.csv", "", "empty"),
+        ("d_utf16.csv", "", "undecodable"),
+        ("e_utf16_no_bom.csv", "", "binary"),
+        ("f_semicolons.csv", "", "no_text_field"),
+        ("g_blank_lines.csv", "", "empty"),
+    ];
+    let want: Vec<(String, String, String)> = want.iter().map(|(p, i, r)| (p.to_string(), i.to_string(), r.to_string())).collect();
+    assert_eq!(reasons(&release), want);
+    let rejects = csv_rows(&release, "rejects");
+    assert!(rejects[0]["detail"].contains("never closed"), "{}", rejects[0]["detail"]);
+    assert!(rejects[5]["detail"].contains("';'-separated"), "{}", rejects[5]["detail"]);
+    let docs = csv_rows(&release, "documents");
+    assert_eq!(docs.len(), 1);
+    assert_eq!(docs[0]["source_item"], "1", "the record before the open quote is kept");
+}
+
 #[test]
 fn pathological_paragraphs_stay_linear() {
     let w = Workdir::new();

@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read};
 
 use serde_json::Value;
 
+use crate::ingest::csv_records::{CsvRecords, Next, MAX_FIELDS};
 use crate::ingest::metadata::{check_dates, clean, ArticleMeta};
 use crate::ingest::{Compression, Content, Format, IngestOptions, InputFile, RawItem, RejectReason};
 use crate::lexicon::hex_sha256;
@@ -260,7 +261,6 @@ fn json_type(v: &Value) -> &'static str {
 }
 
 fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, emit: &mut dyn FnMut(RawItem) -> Result<(), E>) -> Result<(), E> {
-    let mut rdr = csv::ReaderBuilder::new().flexible(true).from_reader(reader);
     let file_reject = |reason, detail| RawItem {
         source_path: file.source_path.clone(),
         source_item: None,
@@ -268,18 +268,46 @@ fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, em
         meta: ArticleMeta::default(),
         content: Content::Rejected(reason, detail),
     };
-    let headers: Vec<String> = match rdr.byte_headers() {
-        Ok(h) => h.iter().map(|f| String::from_utf8_lossy(f).trim().trim_start_matches('\u{feff}').to_ascii_lowercase()).collect(),
-        Err(e) => return emit(file_reject(RejectReason::MalformedCsv, format!("unreadable CSV header: {e}"))),
+    let mut input = BufReader::with_capacity(1 << 16, reader);
+    let start = match input.fill_buf() {
+        Ok(b) => b,
+        Err(e) => return emit(file_reject(read_error_reason(&e), format!("reading the file failed: {e}"))),
     };
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(start).filter(|(enc, _)| *enc != encoding_rs::UTF_8) {
+        let name = if start.starts_with(b"\xFF\xFE\0\0") { "UTF-32LE" } else { encoding.name() };
+        return emit(file_reject(RejectReason::Undecodable, format!("the file is {name} (it starts with a byte order mark); CSV files must be UTF-8")));
+    }
+    // Records are held up to the article limit (the header and metadata columns up to 1 MiB
+    // even under a smaller limit); the text field itself is checked against the limit.
+    let mut rdr = match CsvRecords::new(input, opts.max_article_bytes.max(1 << 20)) {
+        Ok(r) => r,
+        Err(e) => return emit(file_reject(read_error_reason(&e), format!("reading the file failed: {e}"))),
+    };
+    let headers: Vec<String> = match rdr.next_record() {
+        Ok(Next::Record) => (0..rdr.len()).map(|i| String::from_utf8_lossy(rdr.field(i).unwrap_or_default()).trim().to_ascii_lowercase()).collect(),
+        Ok(Next::End) => return emit(file_reject(RejectReason::Empty, "the file holds no header and no records (only blank lines)".into())),
+        Ok(Next::TooLarge) => {
+            return emit(file_reject(RejectReason::TooLarge, format!("the CSV header is larger than the limit of {} bytes", opts.max_article_bytes.max(1 << 20))))
+        }
+        Ok(Next::TooManyFields) => return emit(file_reject(RejectReason::MalformedCsv, format!("the CSV header has more than {MAX_FIELDS} columns"))),
+        Ok(Next::Unterminated) => return emit(file_reject(RejectReason::MalformedCsv, "the CSV header opens a quoted field that is never closed".into())),
+        Err(e) => return emit(file_reject(read_error_reason(&e), format!("unreadable CSV header: {e}"))),
+    };
+    if headers.iter().any(|h| h.contains('\0')) {
+        return emit(file_reject(RejectReason::Binary, "the CSV header holds NUL bytes: binary, or UTF-16 without a byte order mark; not UTF-8 text".into()));
+    }
     let col = |name: &str| headers.iter().position(|h| h == name);
     let Some(text_col) = col("text") else {
-        return emit(file_reject(RejectReason::NoTextField, format!("the CSV header has no `text` column (columns: {})", headers.join(", "))));
+        // `id;text` is one column to a comma-separated reader: say so.
+        let hint = [';', '\t', '|']
+            .into_iter()
+            .find(|sep| headers.iter().any(|h| h.split(*sep).any(|c| c.trim() == "text")))
+            .map_or_else(String::new, |sep| format!("; the header looks {sep:?}-separated, but CSV input must be comma-separated"));
+        return emit(file_reject(RejectReason::NoTextField, format!("the CSV header has no `text` column (columns: {}){hint}", headers.join(", "))));
     };
     let id_col = col("id");
     let meta_cols = [col("outlet"), col("title"), col("url"), col("published").or_else(|| col("date")), col("published_precision")];
     let mut ids = IdCheck::default();
-    let mut record = csv::ByteRecord::new();
     let mut n: i64 = 0;
     loop {
         n += 1;
@@ -290,21 +318,27 @@ fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, em
             meta: ArticleMeta::default(),
             content: Content::Rejected(reason, detail),
         };
-        match rdr.read_byte_record(&mut record) {
-            Ok(false) => return Ok(()),
-            Ok(true) => {}
-            Err(e) => {
-                let fatal = matches!(e.kind(), csv::ErrorKind::Io(_));
-                emit(rejected(if fatal { RejectReason::Truncated } else { RejectReason::MalformedCsv }, format!("record {n}: {e}")))?;
-                if fatal {
-                    return Ok(());
-                }
+        match rdr.next_record() {
+            Ok(Next::Record) => {}
+            Ok(Next::End) if n == 1 => return emit(file_reject(RejectReason::Empty, "the file holds a CSV header but no records".into())),
+            Ok(Next::End) => return Ok(()),
+            Ok(Next::TooLarge) => {
+                emit(rejected(RejectReason::TooLarge, format!("record {n} is larger than the limit of {} bytes", opts.max_article_bytes)))?;
                 continue;
             }
+            Ok(Next::TooManyFields) => {
+                emit(rejected(RejectReason::MalformedCsv, format!("record {n} has more than {MAX_FIELDS} fields")))?;
+                continue;
+            }
+            Ok(Next::Unterminated) => {
+                let detail = format!("record {n} opens a quoted field that is never closed: the rest of the file was read as one field");
+                return emit(rejected(RejectReason::MalformedCsv, detail));
+            }
+            Err(e) => return emit(rejected(read_error_reason(&e), format!("record {n}: reading failed: {e}"))),
         }
-        let field = |c: Option<usize>| c.and_then(|c| record.get(c)).map(|b| String::from_utf8_lossy(b).into_owned());
-        let Some(raw_text) = record.get(text_col) else {
-            emit(rejected(RejectReason::MalformedCsv, format!("record {n} has {} fields, no `text` field", record.len())))?;
+        let field = |c: Option<usize>| c.and_then(|c| rdr.field(c)).map(|b| String::from_utf8_lossy(b).into_owned());
+        let Some(raw_text) = rdr.field(text_col) else {
+            emit(rejected(RejectReason::MalformedCsv, format!("record {n} has {} fields, no `text` field", rdr.len())))?;
             continue;
         };
         if raw_text.len() as u64 > opts.max_article_bytes {

@@ -1,6 +1,7 @@
 //! Stage 1, ingest: find the input files, read them as a stream of items (one per article),
 //! attach metadata. The only stage that touches input files; decoding is per item and pure.
 
+pub mod csv_records;
 pub mod decode;
 pub mod formats;
 pub mod metadata;

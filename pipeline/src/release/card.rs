@@ -157,21 +157,33 @@ pub fn dataset_card(m: &Manifest) -> String {
         s.push('\n');
     }
     s.push_str("## How it was built\n\n");
+    // The command line is rebuilt from the recorded configuration: the inputs are identified by
+    // the input digest, never by a path (codebook 7), and `map` + `reduce` give the same bytes.
+    let config = |path: &[&str]| path.iter().try_fold(&m.configuration, |v, k| v.get(*k)).map(|v| v.to_string()).unwrap_or_else(|| "?".to_owned());
+    let command = format!(
+        "casualty-corpus build --input ARTICLES --lexicons LEXICONS --out RELEASES --release-version {} --max-article-bytes {} --near-dup-threshold {}",
+        m.release_version,
+        config(&["ingest", "max_article_bytes"]),
+        config(&["dedup", "near_dup_threshold"])
+    );
+    let lexicons: Vec<String> = m.lexicons.iter().map(|(name, digest)| format!("`{name}` `{}`", &digest[..digest.len().min(16)])).collect();
     s.push_str(&format!(
-        "By `{} {}` (commit `{}`): `casualty-corpus build --release-version {}`. Stages: ingest \
+        "By `{} {}` (commit `{}`), as `{command}` (or `map` on shards of the same inputs followed by \
+         `reduce`, which gives the same bytes), where ARTICLES are the inputs of digest `{}` and \
+         LEXICONS the word lists and rules of digests {} (SHA-256, first 16 hex digits). Stages: ingest \
          (encoding detection, rejects with reasons) -> normalize (Unicode NFC, spaces, boilerplate, \
          repeated paragraphs, captions marked) -> dedup (SHA-256 of bytes and of normalized text; \
          MinHash LSH near duplicates) -> extract (sentences, claims, named casualties, statements) -> \
          release. Configuration and lexicon digests are in `manifest.json`; the same inputs, code and \
          configuration give the same bytes.\n\n",
-        m.code_version.crate_name, m.code_version.crate_version, m.code_version.commit, m.release_version
+        m.code_version.crate_name, m.code_version.crate_version, m.code_version.commit, m.input_digest, lexicons.join(", ")
     ));
     if let Some(created) = &m.created {
         s.push_str(&format!("Built at {created} (from `SOURCE_DATE_EPOCH`).\n\n"));
     }
     s.push_str("## Files\n\n`parquet/<table>.parquet` and `csv/<table>.csv` (the same rows; CSV nulls are empty fields), \
                 `schemas/<table>.schema.json` (JSON Schema of one row), `datapackage.json` (Frictionless), \
-                `manifest.json` (checksums).\n\n");
+                `manifest.json` (checksums), `report.html` (the release report: counts, plots and every row in its sentence).\n\n");
     s.push_str("| table | rows | one row is |\n|---|---|---|\n");
     for t in TABLES {
         s.push_str(&format!("| `{}` | {} | {} |\n", t.name, m.table_rows.get(t.name).copied().unwrap_or(0), t.description));
