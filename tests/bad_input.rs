@@ -256,3 +256,30 @@ fn pathological_paragraphs_stay_linear() {
     assert_eq!(reasons(&release), vec![]);
     assert_eq!(csv_rows(&release, "documents").len(), 2);
 }
+
+#[test]
+fn sidecar_oddities_are_bad_metadata() {
+    let w = Workdir::new();
+    w.write("in/a.txt", STORY);
+    w.write("in/b.txt", "Nine people were missing after the flood, local officials said on Monday.");
+    w.write("in/metadata.csv", "file,outlet,published\na.txt,Daily,2024-03-01\nb.txt,\"Weekly,2024-03-02\n");
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    assert_eq!(reasons(&release), vec![("metadata.csv".into(), "2".into(), "bad_metadata".into())]);
+    let docs = csv_rows(&release, "documents");
+    assert_eq!((docs[0]["outlet"].as_str(), docs[1]["outlet"].as_str()), ("Daily", ""), "the row with the open quote is not used");
+
+    let w = Workdir::new();
+    w.write("in/a.txt", STORY);
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend("file,outlet\na.txt,Daily\n".encode_utf16().flat_map(u16::to_le_bytes));
+    w.write("in/metadata.csv", utf16);
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    assert_eq!(reasons(&release), vec![("metadata.csv".into(), "".into(), "bad_metadata".into())]);
+    assert!(csv_rows(&release, "rejects")[0]["detail"].contains("UTF-16"));
+
+    let w = Workdir::new();
+    w.write("in/a.txt", STORY);
+    std::fs::create_dir_all(w.path("in/metadata.csv")).unwrap();
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    assert_eq!(reasons(&release), vec![("metadata.csv".into(), "".into(), "bad_metadata".into())]);
+}

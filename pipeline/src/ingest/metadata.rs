@@ -5,6 +5,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::ingest::csv_records::Quotes;
 use crate::ingest::RejectReason;
 use crate::model::Reject;
 
@@ -119,6 +120,14 @@ pub fn read_sidecar(path: &Path, source_path: &str) -> Sidecar {
         }
     };
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    if let Some((encoding, _)) = encoding_rs::Encoding::for_bom(bytes) {
+        let detail = format!("the metadata file is {} (it starts with a byte order mark); it must be UTF-8", encoding.name());
+        sidecar.problems.push(problem(source_path, None, RejectReason::BadMetadata, detail));
+        return sidecar;
+    }
+    // The CSV reader takes a quote that is never closed as a field running to the end of the
+    // file, swallowing the rows after it: that last row is reported instead.
+    let open_quote = Quotes::default().feed(bytes).open();
     let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(bytes);
     let headers = match reader.headers() {
         Ok(h) => h.iter().map(|h| h.trim().to_ascii_lowercase()).collect::<Vec<_>>(),
@@ -133,8 +142,17 @@ pub fn read_sidecar(path: &Path, source_path: &str) -> Sidecar {
         return sidecar;
     };
     let cols = [col("outlet"), col("title"), col("url"), col("published"), col("published_precision")];
-    for (i, record) in reader.records().enumerate() {
+    let mut records = reader.records().enumerate().peekable();
+    if open_quote && records.peek().is_none() {
+        sidecar.problems.push(problem(source_path, None, RejectReason::BadMetadata, "the header opens a quoted field that is never closed".into()));
+    }
+    while let Some((i, record)) = records.next() {
         let item = i as i64 + 1;
+        if open_quote && records.peek().is_none() {
+            let detail = "the row opens a quoted field that is never closed: the rest of the file was read as one row, and ignored";
+            sidecar.problems.push(problem(source_path, Some(item), RejectReason::BadMetadata, detail.into()));
+            continue;
+        }
         let record = match record {
             Ok(r) => r,
             Err(e) => {

@@ -201,6 +201,19 @@ pub fn discover(inputs: &[PathBuf], metadata: Option<&Path>, opts: &IngestOption
             let sidecar = input.join("metadata.csv");
             if metadata.is_none() && sidecar.is_file() {
                 sidecars.push(read_sidecar(&sidecar, "metadata.csv"));
+            } else if metadata.is_none() && std::fs::symlink_metadata(&sidecar).is_ok() {
+                // A directory, FIFO or broken link named metadata.csv is reported, not ignored.
+                sidecars.push(Sidecar {
+                    source_path: "metadata.csv".into(),
+                    problems: vec![Reject {
+                        source_path: "metadata.csv".into(),
+                        source_item: None,
+                        raw_sha256: None,
+                        reason: RejectReason::BadMetadata.code().into(),
+                        detail: "metadata.csv is not a regular file; no metadata was read from it".into(),
+                    }],
+                    ..Sidecar::default()
+                });
             }
         } else {
             let name = input.file_name().map(|n| n.to_string_lossy().into_owned()).ok_or_else(|| InputError::NotAFile(input.clone()))?;
