@@ -246,6 +246,85 @@ fn odd_csv_files_are_rejected_with_a_reason() {
 }
 
 #[test]
+fn empty_and_corrupt_compressed_files_are_rejected_with_a_reason() {
+    let w = Workdir::new();
+    let lines = format!("{}\n", serde_json::json!({"id": "1", "text": STORY}));
+    let good = gzip(lines.repeat(50).as_bytes());
+    w.write("in/a_no_bytes.jsonl", "");
+    w.write("in/b_blank_lines.jsonl", "\n \n\r\n");
+    w.write("in/c_gzip_of_nothing.jsonl.gz", gzip(b""));
+    w.write("in/d_no_bytes.jsonl.gz", "");
+    w.write("in/e_not_gzip.jsonl.gz", &lines);
+    w.write("in/f_not_zstd.jsonl.zst", &lines);
+    w.write("in/g_truncated.jsonl.gz", &good[..good.len() - 6]);
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    let got: Vec<(String, String)> = reasons(&release).into_iter().filter(|(p, _, _)| !p.starts_with('g')).map(|(p, _, r)| (p, r)).collect();
+    let want = [
+        ("a_no_bytes.jsonl", "empty"),
+        ("b_blank_lines.jsonl", "empty"),
+        ("c_gzip_of_nothing.jsonl.gz", "empty"),
+        ("d_no_bytes.jsonl.gz", "empty"),
+        ("e_not_gzip.jsonl.gz", "undecodable"),
+        ("f_not_zstd.jsonl.zst", "undecodable"),
+    ];
+    assert_eq!(got, want.iter().map(|(p, r)| (p.to_string(), r.to_string())).collect::<Vec<_>>());
+    let rejects = csv_rows(&release, "rejects");
+    let detail = |p: &str| rejects.iter().find(|r| r["source_path"] == p).unwrap()["detail"].clone();
+    assert!(detail("e_not_gzip.jsonl.gz").contains("gzip stream is corrupt"), "{}", detail("e_not_gzip.jsonl.gz"));
+    assert!(detail("f_not_zstd.jsonl.zst").contains("zstd stream is corrupt"), "{}", detail("f_not_zstd.jsonl.zst"));
+    assert_eq!(rejects.iter().find(|r| r["source_path"].starts_with('g')).unwrap()["reason"], "truncated");
+}
+
+#[test]
+fn jsonl_lines_that_are_not_utf8_or_open_with_a_bom() {
+    let w = Workdir::new();
+    let mut body = format!("{}\n", serde_json::json!({"id": "1", "text": STORY})).into_bytes();
+    body.extend_from_slice(b"{\"id\": \"2\", \"text\": \"caf\xe9 owner\"}\n");
+    body.extend_from_slice(format!("\u{feff}{}\n", serde_json::json!({"id": "3", "text": "Nine people were missing after the flood, officials said."})).as_bytes());
+    w.write("in/a.jsonl", body);
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    assert_eq!(reasons(&release), vec![("a.jsonl".into(), "2".into(), "undecodable".into())]);
+    let ids: Vec<String> = csv_rows(&release, "documents").iter().map(|d| d["source_id"].clone()).collect();
+    assert_eq!(ids, vec!["1".to_owned(), "3".to_owned()], "a byte order mark opening a later line (files joined with cat) is skipped");
+}
+
+#[test]
+fn the_largest_article_limit_does_not_overflow() {
+    let w = Workdir::new();
+    w.write("in/a.txt", STORY);
+    w.write("in/b.jsonl", format!("{}\n", serde_json::json!({"id": "1", "text": "Five soldiers were captured near the river crossing on Sunday."})));
+    w.write("in/c.csv", "id,text\n1,Three medics were killed when their ambulance was hit.\n");
+    for limit in [u64::MAX, u64::MAX - 1] {
+        let version = if limit == u64::MAX { "1" } else { "2" };
+        let release = w.build(&w.path("in"), "out", version, &["--max-article-bytes", &limit.to_string()]);
+        assert_eq!(reasons(&release), vec![], "--max-article-bytes {limit}");
+        assert_eq!(csv_rows(&release, "documents").len(), 3, "--max-article-bytes {limit}");
+    }
+}
+
+#[test]
+fn a_line_across_split_parts_is_skipped_not_held() {
+    // A sparse file: one 160 MiB line of NUL bytes, then a record; parts of 64 MiB start inside it.
+    let w = Workdir::new();
+    let path = w.write("in/a.jsonl", "");
+    let mut f = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+    f.set_len(160 << 20).unwrap();
+    use std::io::{Seek, Write};
+    f.seek(std::io::SeekFrom::End(0)).unwrap();
+    f.write_all(format!("\n{}\n", serde_json::json!({"id": "2", "text": STORY})).as_bytes()).unwrap();
+    drop(f);
+    let args = ["build", "--input", "in", "--out", "out", "--release-version", "1", "--threads", "1", "--split-bytes", &(64u64 << 20).to_string()];
+    let (status, peak_kib) = run_watching_memory(&w, &args);
+    eprintln!("peak {peak_kib} KiB");
+    assert!(status.success());
+    let release = w.path("out/1");
+    assert_eq!(reasons(&release), vec![("a.jsonl".into(), "1".into(), "too_large".into())]);
+    let docs = csv_rows(&release, "documents");
+    assert_eq!((docs.len(), docs[0]["source_item"].as_str()), (1, "2"));
+    assert!(peak_kib < 180 * 1024, "skipping a 160 MiB line took {peak_kib} KiB");
+}
+
+#[test]
 fn pathological_paragraphs_stay_linear() {
     let w = Workdir::new();
     w.write("in/a_killed.txt", "killed ".repeat(100_000));
@@ -282,4 +361,22 @@ fn sidecar_oddities_are_bad_metadata() {
     std::fs::create_dir_all(w.path("in/metadata.csv")).unwrap();
     let release = w.build(&w.path("in"), "out", "1", &[]);
     assert_eq!(reasons(&release), vec![("metadata.csv".into(), "".into(), "bad_metadata".into())]);
+}
+
+#[test]
+fn an_unlistable_subdirectory_is_a_reject() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = Workdir::new();
+    w.write("in/a.txt", STORY);
+    w.write("in/locked/b.txt", "Nine people were missing after the flood, local officials said on Monday.");
+    std::fs::set_permissions(w.path("in/locked"), std::fs::Permissions::from_mode(0o000)).unwrap();
+    let listable = std::fs::read_dir(w.path("in/locked")).is_ok();
+    let out = w.run(&["build", "--input", "in", "--out", "out", "--release-version", "1"], true);
+    std::fs::set_permissions(w.path("in/locked"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    if listable {
+        eprintln!("running with the privilege to list any directory: the unlistable case is not exercised");
+        return;
+    }
+    let _ = out;
+    assert_eq!(reasons(&w.path("out/1")), vec![("locked".into(), "".into(), "unreadable".into())]);
 }

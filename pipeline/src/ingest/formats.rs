@@ -17,9 +17,28 @@ fn open(file: &InputFile) -> std::io::Result<Box<dyn Read>> {
     let f = File::open(&file.path)?;
     Ok(match file.compression {
         Compression::None => Box::new(f),
-        Compression::Gzip => Box::new(flate2::read::MultiGzDecoder::new(BufReader::new(f))),
-        Compression::Zstd => Box::new(zstd::stream::read::Decoder::new(f)?),
+        Compression::Gzip => Box::new(Decompressed { inner: flate2::read::MultiGzDecoder::new(BufReader::new(f)), format: "gzip" }),
+        Compression::Zstd => Box::new(Decompressed { inner: zstd::stream::read::Decoder::new(f)?, format: "zstd" }),
     })
+}
+
+/// A decompressor whose errors say what went wrong: a stream that ends early is
+/// `UnexpectedEof` (truncated), anything else it reports is corrupt data (`InvalidData`).
+struct Decompressed<R> {
+    inner: R,
+    format: &'static str,
+}
+
+impl<R: Read> Read for Decompressed<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        self.inner.read(buf).map_err(|e| {
+            let (kind, what) = match e.kind() {
+                std::io::ErrorKind::UnexpectedEof => (std::io::ErrorKind::UnexpectedEof, "ends early"),
+                _ => (std::io::ErrorKind::InvalidData, "is corrupt"),
+            };
+            std::io::Error::new(kind, format!("the {} stream {what} ({e})", self.format))
+        })
+    }
 }
 
 /// Reads every item of one input file and hands each to `emit`, in file order.
@@ -33,8 +52,22 @@ pub fn read_items<E>(file: &InputFile, opts: &IngestOptions, emit: &mut dyn FnMu
     };
     // A FIFO, socket or device would block or never end: only regular files are articles.
     match std::fs::metadata(&file.path) {
+        Ok(m) if m.is_dir() => {
+            // Links to directories are not followed (they can loop); a directory that cannot be
+            // listed is an input of its own.
+            let detail = match std::fs::read_dir(&file.path) {
+                _ if std::fs::symlink_metadata(&file.path).is_ok_and(|l| l.file_type().is_symlink()) => {
+                    "a symbolic link to a directory (not followed)".to_owned()
+                }
+                Err(e) => format!("a directory that cannot be listed: {e}"),
+                Ok(_) => "a directory, not a file".to_owned(),
+            };
+            return emit(reject(None, RejectReason::Unreadable, detail));
+        }
         Ok(m) if !m.is_file() => return emit(reject(None, RejectReason::Unreadable, "not a regular file".into())),
         Err(e) => return emit(reject(None, RejectReason::Unreadable, format!("cannot open the file: {e}"))),
+        // Compressed or not, a file of no bytes holds no article.
+        Ok(m) if m.len() == 0 => return emit(reject(None, RejectReason::Empty, "the file has no bytes".into())),
         Ok(_) => {}
     }
     let reader = match open(file) {
@@ -45,7 +78,7 @@ pub fn read_items<E>(file: &InputFile, opts: &IngestOptions, emit: &mut dyn FnMu
         Format::Text => {
             let mut bytes = Vec::new();
             let limit = opts.max_article_bytes;
-            match reader.take(limit + 1).read_to_end(&mut bytes) {
+            match reader.take(limit.saturating_add(1)).read_to_end(&mut bytes) {
                 Ok(_) if bytes.len() as u64 > limit => {
                     emit(reject(None, RejectReason::TooLarge, format!("the article is larger than the limit of {limit} bytes")))
                 }
@@ -60,14 +93,20 @@ pub fn read_items<E>(file: &InputFile, opts: &IngestOptions, emit: &mut dyn FnMu
             }
         }
         Format::Jsonl => match file.range {
-            None => read_jsonl(file, opts, BufReader::new(reader), 0, u64::MAX, emit),
+            None => {
+                let records = read_jsonl(file, opts, BufReader::new(reader), 0, u64::MAX, emit)?;
+                if records == 0 {
+                    return emit(reject(None, RejectReason::Empty, "the file holds no records (only blank lines)".into()));
+                }
+                Ok(())
+            }
             Some((start, end)) => {
                 // A part of a split file starts at the first line that begins at or after
                 // `start`; the line numbers before it are counted so `source_item` stays the
                 // line number in the whole file.
                 let mut reader = BufReader::with_capacity(1 << 20, reader);
                 match skip_to_line_start(&mut reader, start) {
-                    Ok((first_line, offset)) => read_jsonl(file, opts, reader, first_line - 1, end.saturating_sub(offset), emit),
+                    Ok((first_line, offset)) => read_jsonl(file, opts, reader, first_line - 1, end.saturating_sub(offset), emit).map(|_| ()),
                     Err(e) => emit(reject(None, RejectReason::Unreadable, format!("reading the file failed: {e}"))),
                 }
             }
@@ -76,10 +115,12 @@ pub fn read_items<E>(file: &InputFile, opts: &IngestOptions, emit: &mut dyn FnMu
     }
 }
 
-/// A decompression error means the file ends early (truncated) or is corrupt.
+/// A decompression error means the file ends early (truncated) or is corrupt (undecodable, see
+/// [`Decompressed`]); any other error is the system's (unreadable).
 fn read_error_reason(e: &std::io::Error) -> RejectReason {
     match e.kind() {
-        std::io::ErrorKind::UnexpectedEof | std::io::ErrorKind::InvalidData | std::io::ErrorKind::Other => RejectReason::Truncated,
+        std::io::ErrorKind::UnexpectedEof => RejectReason::Truncated,
+        std::io::ErrorKind::InvalidData => RejectReason::Undecodable,
         _ => RejectReason::Unreadable,
     }
 }
@@ -119,12 +160,23 @@ fn skip_to_line_start(reader: &mut impl BufRead, start: u64) -> std::io::Result<
         reader.consume(take);
         offset += take as u64;
         if offset == start && !ends_line {
-            // `start` is inside a line: it belongs to the previous part.
-            let mut rest = Vec::new();
-            let n = reader.read_until(b'\n', &mut rest)?;
-            offset += n as u64;
-            if rest.last() == Some(&b'\n') {
-                line_no += 1;
+            // `start` is inside a line: it belongs to the previous part. Skipped, not held: the
+            // line can be gigabytes long.
+            loop {
+                let buf = reader.fill_buf()?;
+                if buf.is_empty() {
+                    break;
+                }
+                let (n, line_ends) = match buf.iter().position(|&b| b == b'\n') {
+                    Some(i) => (i + 1, true),
+                    None => (buf.len(), false),
+                };
+                reader.consume(n);
+                offset += n as u64;
+                if line_ends {
+                    line_no += 1;
+                    break;
+                }
             }
         }
     }
@@ -133,6 +185,7 @@ fn skip_to_line_start(reader: &mut impl BufRead, start: u64) -> std::io::Result<
 
 /// Reads JSON Lines records; `line_no` is the number of lines before the first one read, and only
 /// lines starting within `budget` bytes of it are read (the rest belong to the next part).
+/// Returns how many items it emitted.
 fn read_jsonl<E>(
     file: &InputFile,
     opts: &IngestOptions,
@@ -140,14 +193,19 @@ fn read_jsonl<E>(
     mut line_no: i64,
     budget: u64,
     emit: &mut dyn FnMut(RawItem) -> Result<(), E>,
-) -> Result<(), E> {
+) -> Result<u64, E> {
     let mut ids = IdCheck::default();
     let mut line = Vec::new();
     let limit = opts.max_article_bytes;
     let mut consumed: u64 = 0;
+    let emitted = std::cell::Cell::new(0u64);
+    let mut emit = |item: RawItem| {
+        emitted.set(emitted.get() + 1);
+        emit(item)
+    };
     loop {
         if consumed >= budget {
-            return Ok(());
+            return Ok(emitted.get());
         }
         line.clear();
         line_no += 1;
@@ -161,13 +219,16 @@ fn read_jsonl<E>(
         };
         let rejected = |reason, detail| mk(Content::Rejected(reason, detail), file.file_name().to_owned(), ArticleMeta::default());
         // Bounded read: a line over the limit is rejected and skipped without being held.
-        let read = (&mut reader).take(limit + 2).read_until(b'\n', &mut line);
+        let read = (&mut reader).take(limit.saturating_add(2)).read_until(b'\n', &mut line);
         match read {
-            Err(e) => return emit(rejected(read_error_reason(&e), format!("line {line_no}: reading failed: {e}"))),
-            Ok(0) => return Ok(()),
+            Err(e) => {
+                emit(rejected(read_error_reason(&e), format!("line {line_no}: reading failed: {e}")))?;
+                return Ok(emitted.get());
+            }
+            Ok(0) => return Ok(emitted.get()),
             Ok(n) => consumed += n as u64,
         }
-        if line.len() as u64 > limit + 1 || (line.len() as u64 == limit + 2 && line.last() != Some(&b'\n')) {
+        if line.len() as u64 > limit.saturating_add(1) || (line.len() as u64 == limit.saturating_add(2) && line.last() != Some(&b'\n')) {
             // Skip the rest of this line.
             let mut sink = Vec::new();
             loop {
@@ -186,14 +247,20 @@ fn read_jsonl<E>(
             emit(rejected(RejectReason::TooLarge, format!("line {line_no} is larger than the limit of {limit} bytes")))?;
             continue;
         }
-        let mut bytes: &[u8] = &line;
-        if line_no == 1 {
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-        }
+        // A byte order mark opens the file, or a line of files concatenated with `cat`.
+        let bytes: &[u8] = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
         if bytes.iter().all(u8::is_ascii_whitespace) {
             continue; // a blank line is not a record
         }
-        let value: Value = match serde_json::from_slice(bytes) {
+        let bytes = match std::str::from_utf8(bytes) {
+            Ok(s) => s,
+            Err(e) => {
+                let detail = format!("line {line_no}: not UTF-8 (invalid byte at offset {}); JSON Lines must be UTF-8", e.valid_up_to());
+                emit(rejected(RejectReason::Undecodable, detail))?;
+                continue;
+            }
+        };
+        let value: Value = match serde_json::from_str(bytes) {
             Ok(v) => v,
             Err(e) => {
                 emit(rejected(RejectReason::MalformedJson, format!("line {line_no}: {e}")))?;
@@ -407,6 +474,12 @@ mod tests {
         fn jsonl_reader_never_panics_and_numbers_lines(bytes in proptest::collection::vec(any::<u8>(), 0..1500)) {
             let items = items_of("x.jsonl", &bytes, Compression::None);
             let lines = bytes.split(|b| *b == b'\n').count() as i64;
+            if let [RawItem { source_item: None, content: Content::Rejected(reason, _), .. }] = items.as_slice() {
+                // A file of no records is one `empty` reject.
+                prop_assert_eq!(*reason, RejectReason::Empty);
+                prop_assert!(bytes.split(|b| *b == b'\n').all(|l| l.iter().all(u8::is_ascii_whitespace)));
+                return Ok(());
+            }
             let mut last = 0;
             for item in &items {
                 let n = item.source_item.unwrap();
@@ -423,6 +496,10 @@ mod tests {
                 body.push('\n');
             }
             let items = items_of("r.jsonl", body.as_bytes(), Compression::None);
+            if texts.is_empty() {
+                prop_assert!(matches!(items.as_slice(), [RawItem { content: Content::Rejected(RejectReason::Empty, _), .. }]), "{:?}", items);
+                return Ok(());
+            }
             prop_assert_eq!(items.len(), texts.len());
             for (item, t) in items.iter().zip(&texts) {
                 match &item.content {

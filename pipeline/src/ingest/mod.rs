@@ -180,7 +180,12 @@ fn walk(dir: &Path, prefix: &str, out: &mut Vec<(String, PathBuf)>) -> Result<()
         // Symlinked directories are not followed: they can loop.
         let is_dir = std::fs::symlink_metadata(&path).map(|m| m.is_dir()).unwrap_or(false);
         if is_dir && !name.starts_with('.') {
-            walk(&path, &rel, out)?;
+            // A subdirectory that cannot be listed is one `unreadable` input, not a failed build.
+            let mut inside = Vec::new();
+            match walk(&path, &rel, &mut inside) {
+                Ok(()) => out.extend(inside),
+                Err(_) => out.push((rel, path)),
+            }
         } else if !is_skipped(name) {
             out.push((rel, path));
         }
