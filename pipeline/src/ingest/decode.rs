@@ -16,8 +16,13 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, (RejectReason, String)> {
     if bytes.is_empty() {
         return Err((RejectReason::Empty, "the file has no bytes".into()));
     }
+    if bytes.starts_with(b"\xFF\xFE\0\0") || bytes.starts_with(b"\0\0\xFE\xFF") {
+        return Err((RejectReason::Undecodable, "the text is UTF-32 (it starts with a UTF-32 byte order mark), which is not read; convert it to UTF-8".into()));
+    }
     let decoded = if let Some((encoding, bom_len)) = Encoding::for_bom(bytes) {
         decode_strict(encoding, &bytes[bom_len..])?
+    } else if let Some(encoding) = utf16_without_bom(bytes) {
+        decode_strict(encoding, bytes)?
     } else if let Ok(text) = std::str::from_utf8(bytes) {
         Decoded { text: text.to_owned(), encoding: "utf-8".into() }
     } else if looks_binary(bytes) {
@@ -41,6 +46,26 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, (RejectReason, String)> {
         return Err((RejectReason::Empty, "the text is empty or only whitespace".into()));
     }
     Ok(decoded)
+}
+
+/// UTF-16 without a byte order mark: the NULs of its code units (the high byte of ASCII text,
+/// of spaces and punctuation in any script) fall on one parity of byte offsets only. Binary
+/// data has NULs on both; the caller still rejects a decoding full of control characters.
+fn utf16_without_bom(bytes: &[u8]) -> Option<&'static Encoding> {
+    let s = &bytes[..bytes.len().min(8192) & !1];
+    if s.len() < 8 {
+        return None;
+    }
+    let nuls = |offset: usize| s.iter().skip(offset).step_by(2).filter(|&&b| b == 0).count();
+    let (even, odd) = (nuls(0), nuls(1));
+    let units = s.len() / 2;
+    if odd * 10 >= units && even * 100 <= units {
+        Some(UTF_16LE)
+    } else if even * 10 >= units && odd * 100 <= units {
+        Some(UTF_16BE)
+    } else {
+        None
+    }
 }
 
 fn decode_strict(encoding: &'static Encoding, bytes: &[u8]) -> Result<Decoded, (RejectReason, String)> {
@@ -108,6 +133,27 @@ mod tests {
         assert_eq!(decode(b"").unwrap_err().0, RejectReason::Empty);
         assert_eq!(decode(b"  \n\t ").unwrap_err().0, RejectReason::Empty);
         assert_eq!(decode(b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap_err().0, RejectReason::Binary);
+    }
+
+    #[test]
+    fn utf16_without_bom_and_utf32() {
+        let text = "Two soldiers were wounded in shelling, the governor said.";
+        let le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let d = decode(&le).unwrap();
+        assert_eq!((d.text.as_str(), d.encoding.as_str()), (text, "utf-16le"));
+        assert_eq!(decode(&be).unwrap().encoding, "utf-16be");
+        let cyr: Vec<u8> = "Погибли четырнадцать военнослужащих, сообщили власти.".encode_utf16().flat_map(u16::to_le_bytes).collect();
+        assert_eq!(decode(&cyr).unwrap().encoding, "utf-16le");
+        let mut odd = le.clone();
+        odd.push(b'A');
+        assert_eq!(decode(&odd).unwrap_err().0, RejectReason::Undecodable, "an odd byte length is not UTF-16");
+        let mut utf32 = vec![0xFF, 0xFE, 0, 0];
+        utf32.extend(text.chars().flat_map(|c| (c as u32).to_le_bytes()));
+        let (reason, detail) = decode(&utf32).unwrap_err();
+        assert_eq!(reason, RejectReason::Undecodable);
+        assert!(detail.contains("UTF-32"), "{detail}");
+        assert_eq!(decode(b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0").unwrap_err().0, RejectReason::Binary);
     }
 
     #[test]
