@@ -380,3 +380,16 @@ fn an_unlistable_subdirectory_is_a_reject() {
     let _ = out;
     assert_eq!(reasons(&w.path("out/1")), vec![("locked".into(), "".into(), "unreadable".into())]);
 }
+
+#[test]
+fn an_os_error_is_said_once() {
+    let w = Workdir::new();
+    let out = w.run(&["build", "--input", "no/such/dir", "--out", "out", "--release-version", "1"], false);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.matches("No such file or directory").count(), 1, "{err}");
+    std::fs::create_dir_all(w.path("meta_dir")).unwrap();
+    w.write("in/a.txt", STORY);
+    let out = w.run(&["build", "--input", "in", "--metadata", "meta_dir", "--out", "out", "--release-version", "1"], false);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("meta_dir is not a regular file"), "{err}");
+}

@@ -22,6 +22,8 @@ pub enum InputError {
     Read { path: PathBuf, source: std::io::Error },
     #[error("input path {0} names no file or directory")]
     NotAFile(PathBuf),
+    #[error("metadata {0} is not a regular file")]
+    MetadataNotAFile(PathBuf),
     #[error("two inputs give the same source_path {source_path}: {first} and {second}")]
     SamePath { source_path: String, first: PathBuf, second: PathBuf },
 }

@@ -232,8 +232,10 @@ pub fn discover(inputs: &[PathBuf], metadata: Option<&Path>, opts: &IngestOption
     }
     if let Some(path) = metadata {
         let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("metadata.csv").to_owned();
-        if !path.is_file() {
-            return Err(InputError::Read { path: path.to_owned(), source: std::io::Error::from(std::io::ErrorKind::NotFound) });
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_file() => {}
+            Ok(_) => return Err(InputError::MetadataNotAFile(path.to_owned())),
+            Err(source) => return Err(InputError::Read { path: path.to_owned(), source }),
         }
         found.remove(&name);
         sidecars.push(read_sidecar(path, &name));
