@@ -33,6 +33,11 @@ fn item_bytes(item: &RawItem) -> usize {
     }
 }
 
+/// Whether a batch of `items` holding `bytes` is processed now.
+fn batch_full(items: usize, bytes: usize) -> bool {
+    items >= BATCH_ITEMS || bytes >= BATCH_BYTES
+}
+
 /// Everything the per-document work needs, compiled once.
 #[derive(Debug, Clone)]
 pub struct Stages {
@@ -223,7 +228,7 @@ pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages
         formats::read_items(file, &stages.ingest, &mut |item| {
             batch_bytes += item_bytes(&item);
             batch.push(item);
-            if batch.len() >= BATCH_ITEMS || batch_bytes >= BATCH_BYTES {
+            if batch_full(batch.len(), batch_bytes) {
                 flush(&mut batch, &mut writer, &mut stats)?;
                 batch_bytes = 0;
             }
@@ -234,4 +239,26 @@ pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages
     stats.seconds = started.elapsed().as_secs_f64();
     writer.finish(&stats)?;
     Ok(stats)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batches_are_bounded_in_items_and_in_bytes() {
+        let text = |n: usize| RawItem {
+            source_path: "a.jsonl".into(),
+            source_item: Some(1),
+            source_id: "1".into(),
+            meta: Default::default(),
+            content: Content::Text { text: " ".repeat(n), metadata_note: None },
+        };
+        let big = item_bytes(&text(30 << 20));
+        assert_eq!(big, 30 << 20);
+        assert!(!batch_full(2, 2 * big));
+        assert!(batch_full(3, 3 * big), "three 30 MiB articles are mapped without waiting for 253 more");
+        assert!(!batch_full(BATCH_ITEMS - 1, BATCH_ITEMS * item_bytes(&text(100))));
+        assert!(batch_full(BATCH_ITEMS, 0));
+    }
 }
