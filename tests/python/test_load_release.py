@@ -26,6 +26,23 @@ ARROW_TYPES = {
     "boolean": (pa.bool_(),),
 }
 POLARS_TYPES = {"string": pl.String, "integer": pl.Int64, "number": pl.Float64, "boolean": pl.Boolean}
+DUCKDB_TYPES = {"string": ("VARCHAR",), "integer": ("BIGINT",), "number": ("DOUBLE",), "boolean": ("BOOLEAN",)}
+
+
+def pandas_kind(dtype) -> str:
+    """The schema type a pandas column dtype (pyarrow-backed, as read here) stands for."""
+    t = dtype.pyarrow_dtype if isinstance(dtype, pd.ArrowDtype) else None
+    if t is None:
+        return str(dtype)
+    if pa.types.is_boolean(t):
+        return "boolean"
+    if pa.types.is_int64(t):
+        return "integer"
+    if pa.types.is_float64(t):
+        return "number"
+    if pa.types.is_string(t) or pa.types.is_large_string(t) or pa.types.is_string_view(t):
+        return "string"
+    return str(t)
 
 
 def base_type(prop):
@@ -72,9 +89,19 @@ def check_table(release: Path, name: str, failures: list) -> int:
         kind, _ = base_type(props[col])
         if frame.schema[col] != POLARS_TYPES[kind]:
             failures.append(f"{name}.{col}: polars dtype {frame.schema[col]}, schema {kind}")
-    pdf = pd.read_parquet(release / "parquet" / f"{name}.parquet")
+    pdf = pd.read_parquet(release / "parquet" / f"{name}.parquet", dtype_backend="pyarrow")
     if list(pdf.columns) != columns or len(pdf) != table.num_rows:
         failures.append(f"{name}: pandas sees {list(pdf.columns)} x {len(pdf)}")
+    for col in columns:
+        kind, _ = base_type(props[col])
+        if col in pdf.columns and pandas_kind(pdf[col].dtype) != kind:
+            failures.append(f"{name}.{col}: pandas dtype {pdf[col].dtype}, schema {kind}")
+    described = duckdb.sql(f"DESCRIBE SELECT * FROM read_parquet('{release}/parquet/{name}.parquet')").fetchall()
+    duck_types = {r[0]: r[1] for r in described}
+    for col in columns:
+        kind, _ = base_type(props[col])
+        if duck_types.get(col) not in DUCKDB_TYPES[kind]:
+            failures.append(f"{name}.{col}: duckdb type {duck_types.get(col)}, schema {kind}")
 
     with open(release / "csv" / f"{name}.csv", newline="", encoding="utf-8") as f:
         reader = csv.reader(f)
