@@ -393,3 +393,19 @@ fn an_os_error_is_said_once() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("meta_dir is not a regular file"), "{err}");
 }
+
+#[test]
+fn a_json_line_of_a_huge_array_is_not_built_in_memory() {
+    // 20 MB of `0,`: as a serde_json::Value, ten million elements of 32 bytes each.
+    let mut line = b"{\"id\": \"1\", \"extra\": {\"k\": 1}, \"text\": [".to_vec();
+    line.extend(b"0,".repeat(10_000_000));
+    line.extend_from_slice(b"0]}\n");
+    line.extend(format!("{}\n", serde_json::json!({"id": "2", "text": STORY})).into_bytes());
+    let w = Workdir::new();
+    w.write("in/a.jsonl", line);
+    let (status, peak_kib) = run_watching_memory(&w, &["build", "--input", "in", "--out", "out", "--release-version", "1", "--threads", "1"]);
+    eprintln!("peak {peak_kib} KiB");
+    assert!(status.success());
+    assert_eq!(reasons(&w.path("out/1")), vec![("a.jsonl".into(), "1".into(), "text_not_string".into())]);
+    assert!(peak_kib < 200 * 1024, "a 20 MB line took {peak_kib} KiB");
+}

@@ -5,9 +5,8 @@ use std::collections::HashMap;
 use std::fs::File;
 use std::io::{BufRead, BufReader, Read};
 
-use serde_json::Value;
-
 use crate::ingest::csv_records::{CsvRecords, Next, MAX_FIELDS};
+use crate::ingest::json_record::{Line, Scalar};
 use crate::ingest::metadata::{check_dates, clean, ArticleMeta};
 use crate::ingest::{Compression, Content, Format, IngestOptions, InputFile, RawItem, RejectReason};
 use crate::lexicon::hex_sha256;
@@ -260,44 +259,38 @@ fn read_jsonl<E>(
                 continue;
             }
         };
-        let value: Value = match serde_json::from_str(bytes) {
-            Ok(v) => v,
+        // Only the fields read are kept: a line of a million keys is not built in memory.
+        let mut record = match serde_json::from_str::<Line>(bytes) {
+            Ok(Line::Record(r)) => r,
+            Ok(Line::NotObject(_)) => {
+                emit(rejected(RejectReason::MalformedJson, format!("line {line_no}: a record must be a JSON object")))?;
+                continue;
+            }
             Err(e) => {
                 emit(rejected(RejectReason::MalformedJson, format!("line {line_no}: {e}")))?;
                 continue;
             }
         };
-        let Value::Object(obj) = value else {
-            emit(rejected(RejectReason::MalformedJson, format!("line {line_no}: a record must be a JSON object")))?;
-            continue;
-        };
-        let source_id = match obj.get("id") {
-            Some(Value::String(s)) if !s.trim().is_empty() => s.clone(),
-            Some(Value::Number(n)) => n.to_string(),
+        let source_id = match record.id.take() {
+            Some(Scalar::Str(s)) if !s.trim().is_empty() => s,
+            Some(Scalar::Num(n)) => n,
             _ => file.file_name().to_owned(),
         };
-        let text = match obj.get("text") {
-            None | Some(Value::Null) => {
+        let text = match record.text.take() {
+            None | Some(Scalar::Other("null")) => {
                 emit(rejected(RejectReason::NoTextField, format!("line {line_no}: the record has no `text` field")))?;
                 continue;
             }
-            Some(Value::String(s)) => s.clone(),
+            Some(Scalar::Str(s)) => s,
             Some(other) => {
-                emit(rejected(RejectReason::TextNotString, format!("line {line_no}: `text` is a {}, not a string", json_type(other))))?;
+                emit(rejected(RejectReason::TextNotString, format!("line {line_no}: `text` is a {}, not a string", other.json_type())))?;
                 continue;
             }
         };
-        let meta_obj = match obj.get("metadata") {
-            Some(Value::Object(m)) => Some(m),
+        let field = |name: &str| match record.field(name) {
+            Some(Scalar::Str(s)) => clean(Some(s)),
+            Some(Scalar::Num(n)) => Some(n.clone()),
             _ => None,
-        };
-        let field = |name: &str| {
-            let v = meta_obj.and_then(|m| m.get(name)).or_else(|| obj.get(name));
-            match v {
-                Some(Value::String(s)) => clean(Some(s)),
-                Some(Value::Number(n)) => Some(n.to_string()),
-                _ => None,
-            }
         };
         let mut meta = ArticleMeta {
             outlet: field("outlet"),
@@ -313,17 +306,6 @@ fn read_jsonl<E>(
             None => Content::Text { text, metadata_note: note },
         };
         emit(mk(content, source_id, meta))?;
-    }
-}
-
-fn json_type(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 

@@ -4,6 +4,7 @@
 pub mod csv_records;
 pub mod decode;
 pub mod formats;
+pub mod json_record;
 pub mod metadata;
 
 use std::collections::BTreeMap;
