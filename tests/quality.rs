@@ -13,6 +13,7 @@ const SETS: &[(&str, &str, Option<&str>, &str)] = &[
     ("heldout", "tests/heldout/texts", Some("tests/heldout/metadata.csv"), "tests/heldout/gold.jsonl"),
     ("heldout2", "tests/heldout2/texts", Some("tests/heldout2/metadata.csv"), "tests/heldout2/gold.jsonl"),
     ("heldout3", "tests/heldout3/texts", Some("tests/heldout3/metadata.csv"), "tests/heldout3/gold.jsonl"),
+    ("heldout4", "tests/heldout4/texts", Some("tests/heldout4/metadata.csv"), "tests/heldout4/gold.jsonl"),
 ];
 
 fn score(w: &Workdir, name: &str, input: &str, metadata: Option<&str>, gold: &str) -> EvalReport {

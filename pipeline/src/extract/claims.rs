@@ -174,7 +174,7 @@ fn excluded(fs: &str, toks: &[Token<'_>], c: &Count, ts: usize, te: usize, lex: 
     // casualty count (`one of 14 soldiers killed` keeps its 14).
     {
         let mut j = ts;
-        if j > 0 && toks[j - 1].lower() == "the" {
+        if j > 0 && matches!(toks[j - 1].lower().as_str(), "the" | "its" | "their" | "his" | "her" | "our") {
             j -= 1;
         }
         if j >= 2 && toks[j - 1].lower() == "of" {
@@ -365,6 +365,11 @@ pub fn sentence_claims(ctx: &SentenceContext<'_>, lex: &Lexicon, speakers: &mut 
         .map(|(c, (ts, te))| *ts < toks.len() && !excluded(fs, &toks, c, *ts, *te, lex, mentions.iter().any(|m| m.tok_start == te + 1)))
         .collect();
     let negated_report = lex.negated_report.find(fs).map(|m| m.end());
+    // `Of the injured, 46 were hospitalized and nine were in critical condition`: subsets of a
+    // group counted before, with its outcome.
+    let leading_subset = (toks.len() > 3 && toks[0].lower() == "of" && matches!(toks[1].lower().as_str(), "the" | "those" | "these"))
+        .then(|| mentions.iter().find(|m| m.tok_start == 2).map(|m| lex.outcomes[m.rule].outcome.clone()))
+        .flatten();
     let hedged = lex.hedges.iter().any(|h| h.is_match(fs));
     let attribution = SentenceAttribution::new(ctx, &toks, lex, speakers);
 
@@ -428,6 +433,14 @@ pub fn sentence_claims(ctx: &SentenceContext<'_>, lex: &Lexicon, speakers: &mut 
                 continue;
             }
         }
+        // `Another conscript from the region, Timur Gaziyev, 20, has been missing`: a person
+        // named in apposition is a named casualty, not a count.
+        if c.singular {
+            let k = toks.iter().skip(te + 1).take(6).position(|t| t.text == ",").map(|p| te + 1 + p);
+            if k.is_some_and(|k| toks.get(k + 1).is_some_and(|t| t.is_word && t.is_capitalized()) && toks.get(k + 2).is_some_and(|t| t.is_word && t.is_name_part())) {
+                continue;
+            }
+        }
         if is_partitive && c.low == Some(1) && toks.get(after_from).is_some_and(|t| t.text == ",") {
             let window: Vec<&Token<'_>> = toks.iter().skip(after_from + 1).take(8).collect();
             if window.windows(2).any(|w| w[0].is_word && w[1].is_word && w[0].is_capitalized() && w[1].is_capitalized()) {
@@ -449,6 +462,13 @@ pub fn sentence_claims(ctx: &SentenceContext<'_>, lex: &Lexicon, speakers: &mut 
         last_object = Some((mi, te.max(mentions[mi].tok_end)));
         let m = &mentions[mi];
         let outcome = lex.outcomes[m.rule].outcome.clone();
+        if leading_subset.as_ref() == Some(&outcome) {
+            continue;
+        }
+        // `many deaths are never announced`: a generality, not a count.
+        if c.vague && toks.iter().skip(m.tok_end + 1).take(4).any(|t| matches!(t.lower().as_str(), "never" | "not" | "rarely" | "seldom")) {
+            continue;
+        }
         if let Some(from) = unknown_from {
             // `20 miners were killed` yes; `14 counter-attacks ... had killed`, `5 tanks were
             // captured` no: an unknown head needs a direct predicate of death or injury.
@@ -631,7 +651,11 @@ fn choose_outcome(
         if r.before == "weak" || !r.after {
             continue;
         }
-        let modifier = m.tok_start == te + 1 && toks.iter().skip(m.tok_end + 1).take(3).any(|t| t.is_word && lower_in(&lex.raw.person_nouns, &t.lower()));
+        // A modifier stands right before its noun (`captured soldiers`), not before `of`
+        // (`bodies of Russian soldiers` are the victims themselves).
+        let modifier = m.tok_start == te + 1
+            && toks.get(m.tok_end + 1).is_some_and(|t| t.lower() != "of")
+            && toks.iter().skip(m.tok_end + 1).take(3).any(|t| t.is_word && lower_in(&lex.raw.person_nouns, &t.lower()));
         if r.before == "noun" || modifier {
             fallback = fallback.or(Some(mi));
             continue;
@@ -665,7 +689,7 @@ fn choose_outcome(
                     // The verb may also stand before the noun: `bringing the death toll ... to 285`.
                     toks[p].lower() != "to"
                         || toks[m.tok_start.saturating_sub(4)..p].iter().any(|t| {
-                            matches!(t.lower().as_str(), "rose" | "risen" | "rises" | "rising" | "climbed" | "climbs" | "climbing" | "increased" | "jumped" | "grew" | "grown" | "brings" | "bringing" | "brought" | "raised" | "raising" | "reached" | "soared" | "mounted" | "amounted" | "amount" | "amounts" | "amounting")
+                            matches!(t.lower().as_str(), "rose" | "risen" | "rises" | "rising" | "climbed" | "climbs" | "climbing" | "increased" | "jumped" | "grew" | "grown" | "brings" | "bringing" | "brought" | "raised" | "raising" | "reached" | "soared" | "mounted" | "amounted" | "amount" | "amounts" | "amounting" | "correct" | "corrected" | "correcting" | "revised" | "revising" | "lowered" | "updated" | "updating" | "put" | "puts" | "putting" | "fell" | "dropped")
                         })
                 })
                 .rfind(|(_, m)| {

@@ -199,7 +199,7 @@ impl Lexicon {
         );
         let count_re = compile(&count_pattern)?;
         let sg = alternation(raw.singular_person_nouns.iter().cloned());
-        let singular_re = compile(&format!(r"\b(?:a|an|one)\s+(?:[\w'-]+\s+){{0,2}}{sg}\b"))?;
+        let singular_re = compile(&format!(r"\b(?:a|an|one|another)\s+(?:[\w'-]+\s+){{0,2}}{sg}\b"))?;
         let strong: Vec<String> = raw.outcomes.iter().filter(|o| o.before == "strong").map(|o| format!("(?:{})", o.pattern)).collect();
         let bare_singular_re = compile(&format!(r"\b(?:{})\s+({sg})\b", if strong.is_empty() { "\\b\\B".to_string() } else { strong.join("|") }))?;
         let mut outcomes = Vec::new();

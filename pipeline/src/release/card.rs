@@ -17,6 +17,7 @@ const QUALITY_SETS: &[(&str, &str)] = &[
     ("heldout", "ten fictional articles annotated independently of the rules"),
     ("heldout2", "ten more fictional articles annotated independently of the rules"),
     ("heldout3", "twelve fictional articles of other conflicts (Gaza, Sudan, Syria, Sahel, Congo ...), annotated independently of the rules"),
+    ("heldout4", "ten fictional articles in the styles of BBC, Guardian, AP, Times of Israel, Al Jazeera, Meduza, Reuters ..., annotated independently of the rules"),
 ];
 
 /// The quality section of the card, from the quality file.
