@@ -249,7 +249,8 @@ fn cut_at_verb(fs: &str, span: (usize, usize), lex: &Lexicon) -> (usize, usize) 
             if let Some(first) = after.first() {
                 // `X said its monitors verified`: the monitors are X's; X is the source.
                 // `X claimed responsibility`: an object, not a new subject.
-                if !PRONOUNS.contains(&first.to_lowercase().as_str()) && !matches!(first.to_lowercase().as_str(), "its" | "their" | "his" | "her" | "our" | "responsibility" | "credit") {
+                // `published a figure in 2022`: an object, not a new subject.
+                if !PRONOUNS.contains(&first.to_lowercase().as_str()) && !matches!(first.to_lowercase().as_str(), "its" | "their" | "his" | "her" | "our" | "responsibility" | "credit" | "a" | "an") {
                     let start_in = text[off + w.len()..].find(first).map(|p| *off + w.len() + p).unwrap_or(*off);
                     return (span.0 + start_in, span.1);
                 }
@@ -371,6 +372,8 @@ impl Speakers {
             }
         }
         match lower.as_str() {
+            // `the group`, `the militia`: the body last named, whatever it called itself.
+            "the group" | "the militia" | "the movement" | "the organisation" | "the organization" => self.last_actor.clone().or_else(|| Some(text.trim().to_string())),
             "he" | "she" => self.last_person.clone(),
             "it" | "they" => self.last_actor.clone().or_else(|| self.last_person.clone()),
             "we" | "i" => self.last_person.clone().or_else(|| self.last_actor.clone()),

@@ -59,7 +59,7 @@ pub fn canonical_speaker(raw: &str, lex: &Lexicon) -> String {
     }
     // Leading adverbs (`Meanwhile the Ministry ...`) and a trailing place (`the ombudsman's
     // office in Kyiv`, `A military court in Yekaterinburg`) are not part of the name.
-    for adverb in ["Meanwhile ", "However ", "Yet ", "But ", "And ", "Also ", "Separately ", "Instead "] {
+    for adverb in ["Meanwhile ", "However ", "Yet ", "But ", "And ", "Also ", "Separately ", "Instead ", "the first time ", "first time ", "the last time ", "last time "] {
         if let Some(rest) = t.strip_prefix(adverb) {
             t = rest.trim_start_matches(", ").to_string();
         }
