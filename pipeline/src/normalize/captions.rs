@@ -127,7 +127,8 @@ pub(crate) fn caption_label(para: &str) -> Option<&str> {
     let rest = para.get(colon + 2..)?.trim_start();
     let words = label.split(' ').count();
     let first = label.chars().next()?;
-    let has_lower = label.chars().any(char::is_lowercase);
+    // Wire captions are labelled in capitals (`FILE PHOTO: Rescuers work at ...`).
+    let has_lower = label.chars().any(char::is_lowercase) || matches!(label, "FILE PHOTO" | "FILE PICTURE" | "PHOTO" | "PICTURED");
     let rest_starts_quote = rest.starts_with(['"', '\'', '\u{201C}', '\u{2018}', '\u{00AB}']);
     let ok = (1..=LABEL_MAXWORDS).contains(&words)
         && first.is_uppercase()

@@ -225,6 +225,28 @@ fn captions_are_marked() {
 }
 
 #[test]
+fn wire_captions_and_sign_offs() {
+    let n = normalizer();
+    let raw = "Russian missile strike kills 11 in Kryvyi Rih\n\n\
+               FILE PHOTO: Rescuers work at the site of an apartment building hit by a missile in Kryvyi Rih, June 13, 2023. REUTERS/Stringer/File Photo\n\n\
+               A Russian missile strike killed 11 people, the governor said.\n\n\
+               Associated Press writer John Doe in Kyiv contributed to this report.\n\n\
+               CNN’s Jane Roe contributed reporting.\n\n\
+               Source: Al Jazeera and news agencies\n\n\
+               Our Standards: The Thomson Reuters Trust Principles.";
+    let out = n.run(raw);
+    check_invariants(&out);
+    assert_eq!(zone_of(&out, "FILE PHOTO:"), Zone::Caption);
+    assert_eq!(zone_of(&out, "A Russian missile"), Zone::Body);
+    for gone in ["REUTERS/Stringer", "contributed to this report", "contributed reporting", "news agencies", "Trust Principles"] {
+        assert!(!out.text.contains(gone), "{gone:?} is still in the text");
+    }
+    // A body sentence about contributions stays.
+    let out = n.run("Body.\n\nThe writer John Smith contributed $500 to the fund, officials said, adding that 12 soldiers had died.");
+    assert!(out.text.contains("contributed $500"));
+}
+
+#[test]
 fn trailing_photographer_name_is_stripped_from_a_caption() {
     let n = normalizer();
     let raw = "Putin Classifies Information on Deaths\n\n\
