@@ -409,3 +409,27 @@ fn a_json_line_of_a_huge_array_is_not_built_in_memory() {
     assert_eq!(reasons(&w.path("out/1")), vec![("a.jsonl".into(), "1".into(), "text_not_string".into())]);
     assert!(peak_kib < 200 * 1024, "a 20 MB line took {peak_kib} KiB");
 }
+
+/// Records without an `id` are articles like any other: the file name is their `source_id`, and
+/// they never collide with each other as `duplicate_id`.
+#[test]
+fn records_without_ids_are_all_kept() {
+    let w = Workdir::new();
+    w.write(
+        "in/a.jsonl",
+        "{\"text\": \"Three soldiers were killed in the first town on Monday, officials said.\"}\n\
+         {\"text\": \"Five civilians were wounded in another village far away on Tuesday.\"}\n\
+         {\"id\": \"x\", \"text\": \"Nine people died in a third place entirely, police said.\"}\n\
+         {\"id\": \"x\", \"text\": \"A different story under the same id, which is a real collision.\"}\n",
+    );
+    w.write("in/b.csv", "text,outlet\n\"Three soldiers were killed here on Monday.\",X\n\"Four people were wounded there today.\",Y\n");
+    let release = w.build(&w.path("in"), "out", "1", &[]);
+    let docs = csv_rows(&release, "documents");
+    let rejects = csv_rows(&release, "rejects");
+    assert_eq!(docs.len(), 5, "{docs:?}\n{rejects:?}");
+    assert_eq!(rejects.len(), 1, "{rejects:?}");
+    assert_eq!((rejects[0]["source_path"].as_str(), rejects[0]["source_item"].as_str(), rejects[0]["reason"].as_str()), ("a.jsonl", "4", "duplicate_id"));
+    let ids: Vec<&str> = docs.iter().map(|d| d["source_id"].as_str()).collect();
+    assert_eq!(ids.iter().filter(|i| **i == "a.jsonl").count(), 2);
+    assert_eq!(ids.iter().filter(|i| **i == "b.csv").count(), 2);
+}

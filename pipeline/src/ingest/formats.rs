@@ -271,10 +271,12 @@ fn read_jsonl<E>(
                 continue;
             }
         };
-        let source_id = match record.id.take() {
-            Some(Scalar::Str(s)) if !s.trim().is_empty() => s,
-            Some(Scalar::Num(n)) => n,
-            _ => file.file_name().to_owned(),
+        // A record without an id takes the file name as `source_id` (codebook 3); only real ids
+        // can collide.
+        let (source_id, has_id) = match record.id.take() {
+            Some(Scalar::Str(s)) if !s.trim().is_empty() => (s, true),
+            Some(Scalar::Num(n)) => (n, true),
+            _ => (file.file_name().to_owned(), false),
         };
         let text = match record.text.take() {
             None | Some(Scalar::Other("null")) => {
@@ -301,7 +303,8 @@ fn read_jsonl<E>(
         };
         // A bad date is nulled; the note becomes a `bad_metadata` row for this line.
         let note = check_dates(&mut meta);
-        let content = match ids.check(&source_id, &text) {
+        let collision = if has_id { ids.check(&source_id, &text) } else { None };
+        let content = match collision {
             Some((reason, detail)) => Content::Rejected(reason, format!("line {line_no}: {detail}")),
             None => Content::Text { text, metadata_note: note },
         };
@@ -398,7 +401,9 @@ fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, em
             emit(rejected(RejectReason::Undecodable, format!("record {n}: the text is not valid UTF-8")))?;
             continue;
         };
-        let source_id = clean(field(id_col).as_deref()).unwrap_or_else(|| file.file_name().to_owned());
+        let id = clean(field(id_col).as_deref());
+        let has_id = id.is_some();
+        let source_id = id.unwrap_or_else(|| file.file_name().to_owned());
         let mut meta = ArticleMeta {
             outlet: clean(field(meta_cols[0]).as_deref()),
             title: clean(field(meta_cols[1]).as_deref()),
@@ -407,7 +412,8 @@ fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, em
             published_precision: clean(field(meta_cols[4]).as_deref()),
         };
         let note = check_dates(&mut meta);
-        let content = match ids.check(&source_id, &text) {
+        let collision = if has_id { ids.check(&source_id, &text) } else { None };
+        let content = match collision {
             Some((reason, detail)) => Content::Rejected(reason, format!("record {n}: {detail}")),
             None => Content::Text { text, metadata_note: note },
         };
