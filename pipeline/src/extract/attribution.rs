@@ -473,7 +473,12 @@ pub fn classify_source(src: &str, sentence: &str, doc: &str, lex: &Lexicon, side
         let last = src.split_whitespace().last().unwrap_or(src);
         if let Some(pos) = doc.find(last) {
             let near_from = floor_char(doc, pos.saturating_sub(50));
-            let near_to = floor_char(doc, (pos + last.len() + 70).min(doc.len()));
+            let mut near_to = floor_char(doc, (pos + last.len() + 70).min(doc.len()));
+            // The role ends where the person starts speaking: in `Major Ivan Soloviy, a spokesman
+            // for the Khortytsia group, said Russia had ...`, Russia is what he speaks about.
+            if let Some(v) = lex.report_verb_re.find(&doc[pos + last.len()..near_to]) {
+                near_to = pos + last.len() + v.start();
+            }
             let near = &doc[near_from..near_to];
             for k in &lex.known_speakers {
                 if k.re.is_match(near) {
