@@ -515,6 +515,16 @@ pub fn sentence_claims(ctx: &SentenceContext<'_>, lex: &Lexicon, speakers: &mut 
             None => "none".to_string(),
         };
         let mut side = adjust_side(fs, &toks, lex, ts, c.end, &side_base, &source_type, victim_text_span);
+        // `Russia says 23 servicemen released in swap`: those who come back are the speaker's own,
+        // unless the victim phrase says whose they are.
+        let victim_marked = victim_text_span.and_then(|(vs, ve)| fs.get(vs..ve)).and_then(|v| attribution::side_in(v, lex)).is_some();
+        if outcome == "exchanged" && m.tok_start > te && !victim_marked {
+            match source_type.as_str() {
+                "official_russia" => side = "russia".to_string(),
+                "official_ukraine" => side = "ukraine".to_string(),
+                _ => {}
+            }
+        }
         // `killed 47 Russian soldiers and wounded 85`: an elliptical victim is the one before.
         if victim_text_span.is_none() {
             if let Some(prev) = out.last() {
