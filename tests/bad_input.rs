@@ -124,11 +124,14 @@ fn too_large_articles_are_rejected_not_read() {
     let w = Workdir::new();
     w.write("in/big.txt", "word ".repeat(5000));
     w.write("in/lines.jsonl", format!("{{\"id\":\"1\",\"text\":\"{}\"}}\n{{\"id\":\"2\",\"text\":\"short one\"}}\n", "x".repeat(5000)));
+    // The limit is on the text: a text of exactly the limit is read, whatever the other columns hold.
+    let at_limit = format!("Four soldiers were killed. {}", "x".repeat(1000 - 27));
+    w.write("in/table.csv", format!("id,title,text\n1,A title,{at_limit}\n2,A title,{at_limit}y\n"));
     let release = w.build(&w.path("in"), "out", "1", &["--max-article-bytes", "1000"]);
     let rejects = csv_rows(&release, "rejects");
     let got: Vec<(&str, &str, &str)> = rejects.iter().map(|r| (r["source_path"].as_str(), r["source_item"].as_str(), r["reason"].as_str())).collect();
-    assert_eq!(got, vec![("big.txt", "", "too_large"), ("lines.jsonl", "1", "too_large")]);
-    assert_eq!(csv_rows(&release, "documents").len(), 1);
+    assert_eq!(got, vec![("big.txt", "", "too_large"), ("lines.jsonl", "1", "too_large"), ("table.csv", "2", "too_large")]);
+    assert_eq!(csv_rows(&release, "documents").len(), 2);
 }
 
 #[test]

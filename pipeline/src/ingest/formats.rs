@@ -329,9 +329,10 @@ fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, em
         let name = if start.starts_with(b"\xFF\xFE\0\0") { "UTF-32LE" } else { encoding.name() };
         return emit(file_reject(RejectReason::Undecodable, format!("the file is {name} (it starts with a byte order mark); CSV files must be UTF-8")));
     }
-    // Records are held up to the article limit (the header and metadata columns up to 1 MiB
-    // even under a smaller limit); the text field itself is checked against the limit.
-    let mut rdr = match CsvRecords::new(input, opts.max_article_bytes.max(1 << 20)) {
+    // Records are held up to the article limit plus 1 MiB for the header and the other
+    // columns; the text field itself is checked against the limit.
+    let record_limit = opts.max_article_bytes.saturating_add(1 << 20);
+    let mut rdr = match CsvRecords::new(input, record_limit) {
         Ok(r) => r,
         Err(e) => return emit(file_reject(read_error_reason(&e), format!("reading the file failed: {e}"))),
     };
@@ -339,7 +340,7 @@ fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, em
         Ok(Next::Record) => (0..rdr.len()).map(|i| String::from_utf8_lossy(rdr.field(i).unwrap_or_default()).trim().to_ascii_lowercase()).collect(),
         Ok(Next::End) => return emit(file_reject(RejectReason::Empty, "the file holds no header and no records (only blank lines)".into())),
         Ok(Next::TooLarge) => {
-            return emit(file_reject(RejectReason::TooLarge, format!("the CSV header is larger than the limit of {} bytes", opts.max_article_bytes.max(1 << 20))))
+            return emit(file_reject(RejectReason::TooLarge, format!("the CSV header is larger than the limit of {record_limit} bytes")))
         }
         Ok(Next::TooManyFields) => return emit(file_reject(RejectReason::MalformedCsv, format!("the CSV header has more than {MAX_FIELDS} columns"))),
         Ok(Next::Unterminated) => return emit(file_reject(RejectReason::MalformedCsv, "the CSV header opens a quoted field that is never closed".into())),
@@ -375,7 +376,7 @@ fn read_csv<E>(file: &InputFile, opts: &IngestOptions, reader: Box<dyn Read>, em
             Ok(Next::End) if n == 1 => return emit(file_reject(RejectReason::Empty, "the file holds a CSV header but no records".into())),
             Ok(Next::End) => return Ok(()),
             Ok(Next::TooLarge) => {
-                emit(rejected(RejectReason::TooLarge, format!("record {n} is larger than the limit of {} bytes", opts.max_article_bytes)))?;
+                emit(rejected(RejectReason::TooLarge, format!("record {n} is larger than the limit of {record_limit} bytes (the article limit and 1 MiB for the other columns)")))?;
                 continue;
             }
             Ok(Next::TooManyFields) => {
