@@ -70,7 +70,9 @@ pub struct IngestOptions {
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { max_article_bytes: 64 * 1024 * 1024, split_bytes: 256 * 1024 * 1024 }
+        // 8 MiB is a hundred times the longest news article, and caps the memory one
+        // pathological input can take (the stages hold several copies of an article).
+        IngestOptions { max_article_bytes: 8 * 1024 * 1024, split_bytes: 256 * 1024 * 1024 }
     }
 }
 
