@@ -202,6 +202,14 @@ pub fn complete_shards(work: &Path) -> Result<Vec<PathBuf>, PipelineError> {
 
 /// Reads a JSON Lines intermediate file one value at a time.
 pub fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path, mut each: impl FnMut(T) -> Result<(), PipelineError>) -> Result<(), PipelineError> {
+    for_each_line(path, |line| {
+        let value = serde_json::from_str(line).map_err(|e| corrupt(path, e))?;
+        each(value)
+    })
+}
+
+/// Reads an intermediate file one line at a time, unparsed (so a reader can skip lines cheaply).
+pub fn for_each_line(path: &Path, mut each: impl FnMut(&str) -> Result<(), PipelineError>) -> Result<(), PipelineError> {
     let file = File::open(path).map_err(io_err(path))?;
     let mut reader = BufReader::with_capacity(1 << 20, file);
     let mut line = String::new();
@@ -210,9 +218,13 @@ pub fn read_lines<T: for<'de> Deserialize<'de>>(path: &Path, mut each: impl FnMu
         if reader.read_line(&mut line).map_err(io_err(path))? == 0 {
             return Ok(());
         }
-        let value = serde_json::from_str(&line).map_err(|e| PipelineError::Shards(format!("{} is corrupt: {e}", path.display())))?;
-        each(value)?;
+        each(&line)?;
     }
+}
+
+/// The error for an intermediate file that does not hold what map writes.
+pub fn corrupt(path: &Path, e: impl std::fmt::Display) -> PipelineError {
+    PipelineError::Shards(format!("{} is corrupt: {e}", path.display()))
 }
 
 /// The configuration all shards were mapped with; an error if they differ.

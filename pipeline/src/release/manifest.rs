@@ -117,6 +117,24 @@ pub fn input_digest(mut raw: Vec<String>) -> String {
     hex_sha256(joined.as_bytes())
 }
 
+/// [`input_digest`] of digests held as bytes, each standing for its lowercase hex (whose order
+/// the bytes keep): the same value, without a string per input or the joined text.
+pub fn input_digest_of_digests(mut raw: Vec<[u8; 32]>) -> String {
+    use sha2::Digest as _;
+    raw.sort_unstable();
+    let mut hasher = sha2::Sha256::new();
+    let mut line = [b'\n'; 65];
+    for r in &raw {
+        const DIGITS: &[u8; 16] = b"0123456789abcdef";
+        for (pair, b) in line.chunks_exact_mut(2).zip(r) {
+            pair[0] = DIGITS[(b >> 4) as usize];
+            pair[1] = DIGITS[(b & 15) as usize];
+        }
+        hasher.update(line);
+    }
+    crate::lexicon::hex(&hasher.finalize())
+}
+
 /// Every file under a release directory but the manifest, as `/`-separated relative paths in
 /// byte order.
 pub fn relative_files(dir: &Path) -> Result<Vec<String>, PipelineError> {
@@ -192,5 +210,13 @@ mod tests {
         assert_eq!(source_date(), None);
         std::env::remove_var("SOURCE_DATE_EPOCH");
         assert_eq!(source_date(), None);
+    }
+
+    #[test]
+    fn input_digest_of_digests_is_the_input_digest() {
+        let hexes: Vec<String> = ["b", "a", "", "b", "\u{1F600}", "z"].iter().map(|s| hex_sha256(s.as_bytes())).collect();
+        let bytes: Vec<[u8; 32]> = hexes.iter().map(|h| crate::dedup::parse_digest(h).unwrap()).collect();
+        assert_eq!(input_digest_of_digests(bytes), input_digest(hexes));
+        assert_eq!(input_digest_of_digests(Vec::new()), input_digest(Vec::new()));
     }
 }
