@@ -51,11 +51,12 @@ pub struct SentenceContext<'a> {
     pub doc_side: &'a str,
 }
 
+// Tokens are in text order and do not overlap, so both lookups are binary searches.
 fn token_at_or_after(toks: &[Token<'_>], byte: usize) -> usize {
-    toks.iter().position(|t| t.start >= byte).unwrap_or(toks.len())
+    toks.partition_point(|t| t.start < byte)
 }
 fn token_ending_at_or_before(toks: &[Token<'_>], byte: usize) -> Option<usize> {
-    toks.iter().rposition(|t| t.end <= byte)
+    toks.partition_point(|t| t.end <= byte).checked_sub(1)
 }
 
 pub(crate) fn find_mentions(fs: &str, toks: &[Token<'_>], lex: &Lexicon) -> Vec<Mention> {
@@ -72,14 +73,14 @@ pub(crate) fn find_mentions(fs: &str, toks: &[Token<'_>], lex: &Lexicon) -> Vec<
     }
     // Longest first at each position, then drop overlaps.
     all.sort_by(|a, b| a.start.cmp(&b.start).then((b.end - b.start).cmp(&(a.end - a.start))).then(a.rule.cmp(&b.rule)));
+    // Kept mentions are in start order and disjoint: only the last can overlap the next one.
     let mut kept: Vec<Mention> = Vec::new();
     for m in all {
-        if kept.iter().any(|k| k.start < m.end && m.start < k.end) {
+        if kept.last().is_some_and(|k| m.start < k.end) {
             continue;
         }
         kept.push(m);
     }
-    kept.sort_by_key(|m| m.start);
     kept
 }
 
