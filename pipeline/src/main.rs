@@ -60,7 +60,7 @@ impl Verbosity {
         }
     }
 
-    /// A progress bar on a terminal; hidden otherwise (plain log lines are printed instead).
+    /// A progress bar on a terminal; hidden otherwise (then only the final summary lines print).
     /// No colours, so `NO_COLOR` holds by construction.
     fn progress(self) -> ProgressBar {
         if self == Verbosity::Quiet || !std::io::stderr().is_terminal() {
