@@ -49,18 +49,27 @@ fn a_killed_build_leaves_no_partial_release_and_the_next_one_succeeds() {
     }
     // A scratch directory of a build that died earlier (its pid is gone) is cleaned up too.
     w.write("out/.staging-999999999-1-abandoned/csv/documents.csv", "partial");
-    let mut child = bin()
-        .args(["build", "--input", "in", "--out", "out", "--release-version", "1", "--threads", "1"])
-        .current_dir(w.dir.path())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
-    std::thread::sleep(Duration::from_millis(300));
-    child.kill().expect("kill");
-    child.wait().expect("wait");
-    // Either the build had not published (no release) or it had finished (a complete release).
-    if w.path("out/1").exists() {
-        w.run(&["verify", "out/1"], true);
+    // How long a whole build takes here, to kill others early, midway (map), and late (while
+    // tables, the report and the manifest are written, or while publishing).
+    let started = std::time::Instant::now();
+    w.run(&["build", "--input", "in", "--out", "timing", "--release-version", "1", "--threads", "1"], true);
+    let whole = started.elapsed();
+    for (k, fraction) in [0.5, 0.85, 0.97].into_iter().enumerate() {
+        let version = format!("k{k}");
+        let mut child = bin()
+            .args(["build", "--input", "in", "--out", "out", "--release-version", &version, "--threads", "1"])
+            .current_dir(w.dir.path())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(whole.mul_f64(fraction).max(Duration::from_millis(20)));
+        child.kill().expect("kill");
+        child.wait().expect("wait");
+        // Either the build had not published (no release) or it had finished (a complete release).
+        if w.path(&format!("out/{version}")).exists() {
+            w.run(&["verify", &format!("out/{version}")], true);
+            std::fs::remove_dir_all(w.path(&format!("out/{version}"))).unwrap();
+        }
     }
     w.run(&["build", "--input", "in", "--out", "out", "--release-version", "1"], true);
     assert_eq!(entries(&w.path("out")), vec!["1".to_owned()], "scratch directories of killed builds are removed");
