@@ -49,7 +49,7 @@ fn a_killed_build_leaves_no_partial_release_and_the_next_one_succeeds() {
     }
     // A scratch directory of a build that died earlier (its pid is gone) is cleaned up too.
     w.write("out/.staging-999999999-1-abandoned/csv/documents.csv", "partial");
-    // How long a whole build takes here, to kill others early, midway (map), and late (while
+    // How long a whole build takes here, to kill others midway (map) and late (while
     // tables, the report and the manifest are written, or while publishing).
     let started = std::time::Instant::now();
     w.run(&["build", "--input", "in", "--out", "timing", "--release-version", "1", "--threads", "1"], true);
