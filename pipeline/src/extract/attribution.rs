@@ -60,8 +60,7 @@ pub fn is_person_name(s: &str, lex: &Lexicon) -> bool {
             continue;
         }
         // `al-Hamoud`, `bin-Ali`: a particle joined to a capitalized surname.
-        let particle_joined = i > 0 && bare.split_once('-').is_some_and(|(p, rest)| p.len() <= 4 && rest.chars().next().is_some_and(char::is_uppercase));
-        if !bare.chars().next().is_some_and(|c| c.is_uppercase()) && !particle_joined {
+        if !bare.chars().next().is_some_and(|c| c.is_uppercase()) && !(i > 0 && super::text::particle_joined(bare)) {
             return false;
         }
         if Lexicon::in_list(&lex.raw.name_stopwords, &lower) || lower.ends_with("'s") {

@@ -130,23 +130,17 @@ fn excluded(fs: &str, toks: &[Token<'_>], c: &Count, ts: usize, te: usize, lex: 
     if c.text.eq_ignore_ascii_case("one") && ts >= 1 && matches!(toks[ts - 1].lower().as_str(), "every" | "each" | "any" | "no" | "anyone" | "someone") {
         return true;
     }
+    let next3: Vec<String> = toks.iter().skip(te + 1).take(3).map(|t| t.lower()).collect();
     // `in one of the deadliest attacks`: a superlative, not a count.
-    if c.low == Some(1) && !c.singular {
-        let next: Vec<String> = toks.iter().skip(te + 1).take(3).map(|t| t.lower()).collect();
-        if next.len() == 3 && next[0] == "of" && next[1] == "the" && (next[2].ends_with("est") || matches!(next[2].as_str(), "worst" | "most" | "few" | "first" | "last")) {
+    if c.low == Some(1) && !c.singular && next3.len() == 3 && next3[0] == "of" && next3[1] == "the" {
+        if next3[2].ends_with("est") || matches!(next3[2].as_str(), "worst" | "most" | "few" | "first" | "last") {
             return true;
         }
     }
     // `about three wounded for every soldier killed`, `12 deaths per 1,000 soldiers`: a ratio.
-    {
-        let window: String = after.chars().take(48).collect::<String>().to_lowercase();
-        if window.contains(" for every ") || window.contains(" for each ") {
-            return true;
-        }
-        let next3: Vec<String> = toks.iter().skip(te + 1).take(3).map(|t| t.lower()).collect();
-        if next3.iter().any(|w| w == "per") && !next3.iter().any(|w| w == "cent") {
-            return true;
-        }
+    let window: String = after.chars().take(48).collect::<String>().to_lowercase();
+    if window.contains(" for every ") || window.contains(" for each ") || (next3.iter().any(|w| w == "per") && !next3.iter().any(|w| w == "cent")) {
+        return true;
     }
     // `killed by a sniper`: the agent of a passive is no victim.
     if c.singular && ts >= 1 && toks[ts - 1].lower() == "by" {

@@ -91,15 +91,19 @@ impl Token<'_> {
     pub fn lower(&self) -> String {
         self.text.to_lowercase()
     }
-    /// A word that can end a personal name: capitalized, or a particle-joined surname
-    /// (`al-Hamoud`, `el-Sisi`, `bin-Ali`).
+    /// A word that can end a personal name (see [`particle_joined`]).
     pub fn is_name_part(&self) -> bool {
-        self.is_capitalized() || self.text.split_once('-').is_some_and(|(_, rest)| rest.chars().next().is_some_and(char::is_uppercase))
+        self.is_capitalized() || particle_joined(self.text)
     }
 
     pub fn is_capitalized(&self) -> bool {
         self.text.chars().next().is_some_and(|c| c.is_uppercase())
     }
+}
+
+/// A surname joined to its particle: `al-Hamoud`, `el-Sisi`, `bin-Ali`.
+pub fn particle_joined(w: &str) -> bool {
+    w.split_once('-').is_some_and(|(p, rest)| p.len() <= 4 && rest.chars().next().is_some_and(char::is_uppercase))
 }
 
 /// Splits a (folded) sentence into words (letters, digits, inner `'`, `-`, `.`, `,` between
