@@ -3,6 +3,7 @@
 //! in parallel batches and writes the shard's intermediate files.
 
 use std::path::Path;
+use std::sync::mpsc;
 use std::time::Instant;
 
 use indicatif::ProgressBar;
@@ -207,38 +208,77 @@ pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages
             stats.metadata_problems += 1;
         }
     }
-    let mut batch: Vec<RawItem> = Vec::with_capacity(BATCH_ITEMS);
-    let mut batch_bytes = 0usize;
-    let flush = |batch: &mut Vec<RawItem>, writer: &mut ShardWriter, stats: &mut MapStats| -> Result<(), PipelineError> {
-        let mapped: Vec<Mapped> = std::mem::take(batch).into_par_iter().map(|item| map_item(item, stages)).collect();
-        for m in mapped {
-            stats.add(&m);
-            if let Some(p) = m.problem {
-                writer.write(&Record::Reject(p), None)?;
-            }
-            writer.write(&m.record, m.key.as_ref())?;
-        }
-        Ok(())
-    };
     let files = shard.files(&corpus.files);
     progress.set_length(files.len() as u64);
     progress.set_message(format!("map {}", shard.dir_name()));
+    // Three steps overlap: this thread reads, the pool maps one batch, another thread writes
+    // the previous one. Channels of one batch keep it in order and bound memory to a few
+    // batches. A step that stops (an error) closes its channel, which stops the others.
+    let (writer, mut stats, reading) = std::thread::scope(|scope| {
+        let (to_map, batches) = mpsc::sync_channel::<Vec<RawItem>>(1);
+        let (to_write, mapped) = mpsc::sync_channel::<Vec<Mapped>>(1);
+        let mapper = scope.spawn(move || {
+            for batch in batches {
+                let done: Vec<Mapped> = batch.into_par_iter().map(|item| map_item(item, stages)).collect();
+                if to_write.send(done).is_err() {
+                    break;
+                }
+            }
+        });
+        let writing = scope.spawn(move || -> Result<(ShardWriter, MapStats), PipelineError> {
+            for batch in mapped {
+                for m in batch {
+                    stats.add(&m);
+                    if let Some(p) = m.problem {
+                        writer.write(&Record::Reject(p), None)?;
+                    }
+                    writer.write(&m.record, m.key.as_ref())?;
+                }
+            }
+            Ok((writer, stats))
+        });
+        let reading = read_batches(files, stages, progress, &to_map);
+        drop(to_map);
+        // A panic in a step is a bug: it goes on as the panic it was.
+        mapper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        let (writer, stats) = writing.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))?;
+        Ok::<_, PipelineError>((writer, stats, reading))
+    })?;
+    // The writer's error comes first: a reader stopped by a closed channel has nothing to add.
+    reading?;
+    stats.seconds = started.elapsed().as_secs_f64();
+    writer.finish(&stats)?;
+    Ok(stats)
+}
+
+/// Reads the items of `files` in order and sends them in batches. A closed channel (the writer
+/// stopped on an error) ends the reading quietly: the writer's error is the one to report.
+fn read_batches(files: &[crate::ingest::InputFile], stages: &Stages, progress: &ProgressBar, to_map: &mpsc::SyncSender<Vec<RawItem>>) -> Result<(), PipelineError> {
+    let mut batch: Vec<RawItem> = Vec::with_capacity(BATCH_ITEMS);
+    let mut batch_bytes = 0usize;
+    let mut open = true;
     for file in files {
         progress.inc(1);
         formats::read_items(file, &stages.ingest, &mut |item| {
+            if !open {
+                return Ok(());
+            }
             batch_bytes += item_bytes(&item);
             batch.push(item);
             if batch_full(batch.len(), batch_bytes) {
-                flush(&mut batch, &mut writer, &mut stats)?;
+                open = to_map.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ITEMS))).is_ok();
                 batch_bytes = 0;
             }
             Ok::<(), PipelineError>(())
         })?;
+        if !open {
+            return Ok(());
+        }
     }
-    flush(&mut batch, &mut writer, &mut stats)?;
-    stats.seconds = started.elapsed().as_secs_f64();
-    writer.finish(&stats)?;
-    Ok(stats)
+    if !batch.is_empty() {
+        let _ = to_map.send(batch);
+    }
+    Ok(())
 }
 
 #[cfg(test)]

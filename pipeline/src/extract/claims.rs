@@ -61,8 +61,8 @@ fn token_ending_at_or_before(toks: &[Token<'_>], byte: usize) -> Option<usize> {
 
 pub(crate) fn find_mentions(fs: &str, toks: &[Token<'_>], lex: &Lexicon) -> Vec<Mention> {
     let mut all: Vec<Mention> = Vec::new();
-    for (ri, rule) in lex.outcomes.iter().enumerate() {
-        for m in rule.re.find_iter(fs) {
+    for ri in lex.outcome_set.matches(fs).iter() {
+        for m in lex.outcomes[ri].re.find_iter(fs) {
             let ts = token_at_or_after(toks, m.start());
             let te = token_ending_at_or_before(toks, m.end()).unwrap_or(ts);
             if ts >= toks.len() {
@@ -365,7 +365,7 @@ pub fn sentence_claims(ctx: &SentenceContext<'_>, lex: &Lexicon, speakers: &mut 
     let leading_subset = (toks.len() > 3 && toks[0].lower() == "of" && matches!(toks[1].lower().as_str(), "the" | "those" | "these"))
         .then(|| mentions.iter().find(|m| m.tok_start == 2).map(|m| lex.outcomes[m.rule].outcome.clone()))
         .flatten();
-    let hedged = lex.hedges.iter().any(|h| h.is_match(fs));
+    let hedged = lex.hedge_re.is_match(fs);
     let attribution = SentenceAttribution::new(ctx, &toks, lex, speakers);
 
     let mut out: Vec<ClaimDraft> = Vec::new();
@@ -908,7 +908,7 @@ impl SentenceAttribution {
                 }
                 // A subject holding an outcome (`the dead included ...`) is no speaker, nor is
                 // an event (`the blast claimed the lives of 27`).
-                if lex.outcomes.iter().any(|o| o.re.is_match(raw)) {
+                if lex.outcome_set.is_match(raw) {
                     continue;
                 }
                 const EVENTS: &[&str] = &[

@@ -1,7 +1,7 @@
 //! The extraction lexicon (`data/lexicons/extract.json`): word lists and patterns as data,
 //! parsed with serde and compiled once into regexes.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 use serde::Deserialize;
 
 use crate::error::LexiconError;
@@ -139,8 +139,11 @@ pub struct Lexicon {
     /// A singular victim without article right after a verb (`Drone kills woman`).
     pub bare_singular_re: Regex,
     pub outcomes: Vec<Outcome>,
+    /// The outcome patterns in one pass: which rules match a sentence at all.
+    pub outcome_set: RegexSet,
     pub negated_report: Regex,
-    pub hedges: Vec<Regex>,
+    /// Any hedge (the hedges as one alternation).
+    pub hedge_re: Regex,
     pub report_verb_re: Regex,
     pub source_types: Vec<Labeled>,
     pub generic_official_re: Regex,
@@ -148,6 +151,8 @@ pub struct Lexicon {
     pub side_cues: Vec<Labeled>,
     pub type_cues: Vec<Labeled>,
     pub stances: Vec<Stance>,
+    /// The stance patterns in one pass.
+    pub stance_set: RegexSet,
     pub known_speakers: Vec<Labeled>,
     pub speaker_aliases: Vec<Labeled>,
     pub involvement_re: Regex,
@@ -158,14 +163,27 @@ fn invalid(message: String) -> LexiconError {
     LexiconError::Invalid { file: FILE.to_string(), line: 0, message }
 }
 
+// The stance and outcome alternations are large: with the default 2 MiB lazy-DFA cache the
+// engine keeps giving up and falls back to a slow NFA (~12% of all CPU). The cache grows only as
+// far as a pattern needs.
+const DFA_CACHE: usize = 32 << 20;
+
 fn compile(pattern: &str) -> Result<Regex, LexiconError> {
-    // The stance and outcome alternations are large: with the default 2 MiB lazy-DFA cache the
-    // engine keeps giving up and falls back to a slow NFA (~12% of all CPU). The cache grows
-    // only as far as a pattern needs.
     regex::RegexBuilder::new(&format!("(?i){pattern}"))
-        .dfa_size_limit(32 << 20)
+        .dfa_size_limit(DFA_CACHE)
         .build()
         .map_err(|e| invalid(format!("bad pattern {pattern:?}: {e}")))
+}
+
+/// Many rules in one automaton. A sentence is scanned once to learn which rules match at all;
+/// only those run their own search (35 outcome rules per sentence cost one scan, not 35).
+fn compile_set(patterns: &[String]) -> Result<RegexSet, LexiconError> {
+    regex::RegexSetBuilder::new(patterns.iter().map(|p| format!("(?i){p}")))
+        // The union of case-insensitive Unicode patterns is bigger than any one of them.
+        .size_limit(64 << 20)
+        .dfa_size_limit(DFA_CACHE)
+        .build()
+        .map_err(|e| invalid(format!("bad pattern set: {e}")))
 }
 
 /// `\b(?:a|b|c)\b` of escaped phrases, longest first so that alternation prefers them.
@@ -208,10 +226,11 @@ impl Lexicon {
         let singular_re = compile(&format!(r"\b(?:a|an|one|another)\s+(?:[\w'-]+\s+){{0,2}}{sg}\b"))?;
         let strong: Vec<String> = raw.outcomes.iter().filter(|o| o.before == "strong").map(|o| format!("(?:{})", o.pattern)).collect();
         let bare_singular_re = compile(&format!(r"\b(?:{})\s+({sg})\b", if strong.is_empty() { "\\b\\B".to_string() } else { strong.join("|") }))?;
+        let outcome_patterns: Vec<String> = raw.outcomes.iter().map(|o| format!(r"\b(?:{})\b", o.pattern)).collect();
         let mut outcomes = Vec::new();
-        for o in &raw.outcomes {
+        for (o, pattern) in raw.outcomes.iter().zip(&outcome_patterns) {
             outcomes.push(Outcome {
-                re: compile(&format!(r"\b(?:{})\b", o.pattern))?,
+                re: compile(pattern)?,
                 outcome: o.outcome.clone(),
                 before: o.before.clone(),
                 of_before: o.of_before,
@@ -222,19 +241,27 @@ impl Lexicon {
         let labeled = |v: &Vec<PatternLabel>| -> Result<Vec<Labeled>, LexiconError> {
             v.iter().map(|p| Ok(Labeled { re: compile(&format!(r"\b(?:{})", p.pattern))?, label: p.label.clone() })).collect()
         };
+        // Quotation marks inside a cue do not break it: `had "no information" about`.
+        let stance_patterns: Vec<String> =
+            raw.stances.iter().map(|s| format!(r"\b(?:{})", s.pattern.replace(r"\s+", r#"[\s"']+"#).replace(r"\s*", r#"[\s"']*"#))).collect();
         let stances = raw
             .stances
             .iter()
-            // Quotation marks inside a cue do not break it: `had "no information" about`.
-            .map(|s| Ok(Stance { re: compile(&format!(r"\b(?:{})", s.pattern.replace(r"\s+", r#"[\s"']+"#).replace(r"\s*", r#"[\s"']*"#)))?, stance: s.stance.clone(), topic: s.topic.clone() }))
+            .zip(&stance_patterns)
+            .map(|(s, pattern)| Ok(Stance { re: compile(pattern)?, stance: s.stance.clone(), topic: s.topic.clone() }))
             .collect::<Result<Vec<_>, LexiconError>>()?;
+        let hedge_patterns: Vec<String> = raw.hedges.iter().map(|h| format!(r"\b(?:{h})")).collect();
+        for h in &hedge_patterns {
+            compile(h)?;
+        }
         Ok(Lexicon {
             count_re,
             singular_re,
             bare_singular_re,
             outcomes,
+            outcome_set: compile_set(&outcome_patterns)?,
             negated_report: compile(&raw.negated_report)?,
-            hedges: raw.hedges.iter().map(|h| compile(&format!(r"\b(?:{h})"))).collect::<Result<_, _>>()?,
+            hedge_re: compile(&if hedge_patterns.is_empty() { r"\b\B".to_string() } else { hedge_patterns.iter().map(|h| format!("(?:{h})")).collect::<Vec<_>>().join("|") })?,
             report_verb_re: compile(&format!(r"\b{}\b", alternation(raw.report_verbs.iter().cloned())))?,
             source_types: labeled(&raw.source_types)?,
             generic_official_re: compile(&format!(r"\b{}\b", alternation(raw.generic_officials.iter().cloned())))?,
@@ -242,6 +269,7 @@ impl Lexicon {
             side_cues: labeled(&raw.side_cues)?,
             type_cues: labeled(&raw.type_cues)?,
             stances,
+            stance_set: compile_set(&stance_patterns)?,
             known_speakers: labeled(&raw.known_speakers)?,
             speaker_aliases: raw
                 .speaker_aliases

@@ -138,7 +138,7 @@ pub fn sentence_statements(fs: &str, doc: &str, lex: &Lexicon, speakers: &Speake
     let quote = quote_span(fs);
     // Every cue, not only a rule's first: one sentence may hold two acts (`The regional
     // government does not publish any figures, and the ministry has not updated its toll`).
-    for (rule, m, later) in lex.stances.iter().flat_map(|rule| {
+    for (rule, m, later) in lex.stance_set.matches(fs).into_iter().map(|i| &lex.stances[i]).flat_map(|rule| {
         let mut prev_end: Option<usize> = None;
         rule.re.find_iter(fs).filter_map(move |m| {
             // A later cue of the same stance is a new act only after a clause boundary.
@@ -176,7 +176,7 @@ pub fn sentence_statements(fs: &str, doc: &str, lex: &Lexicon, speakers: &Speake
                         && toks[ti - 1].lower() == "that"
                         && toks[ti - 2].is_word
                         && !lex.report_verb_re.is_match(toks[ti - 2].text)
-                        && !lex.stances.iter().any(|st| st.re.is_match(toks[ti - 2].text))
+                        && !lex.stance_set.is_match(toks[ti - 2].text)
                         && !matches!(toks[ti - 2].lower().as_str(), "claim" | "claims" | "statement" | "assertion" | "insistence" | "position" | "denial" | "line" | "argument" | "view" | "assurance" | "assurances");
                     if !text.is_empty() && text.split_whitespace().count() <= 10 && !relative {
                         speaker_raw = speakers.resolve(text).map(|r| (r, Some(s)));

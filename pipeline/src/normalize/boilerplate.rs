@@ -18,7 +18,7 @@
 //!   alone on a line may also be a list of the dead;
 //! - `when: REGEX` (outlet sections only) applies the section only to texts the regex finds.
 
-use regex::Regex;
+use regex::{Regex, RegexSet};
 
 use super::rulefile::{self, Anchor, Entry};
 use crate::error::LexiconError;
@@ -36,9 +36,41 @@ struct LineRule {
     maxlen: usize,
 }
 
-impl LineRule {
-    fn matches(&self, line: &str, chars: usize) -> bool {
-        chars <= self.maxlen && self.re.is_match(line)
+/// The rules of one kind in one section, with one automaton over all of them: a line is scanned
+/// once, not once per rule (there are ~100 rules and every line of every article is asked).
+#[derive(Debug, Clone, Default)]
+struct LineRules {
+    rules: Vec<LineRule>,
+    set: Option<RegexSet>,
+    longest: usize,
+}
+
+impl LineRules {
+    fn push(&mut self, rule: LineRule) {
+        self.rules.push(rule);
+    }
+
+    fn finish(&mut self) -> Result<(), regex::Error> {
+        self.longest = self.rules.iter().map(|r| r.maxlen).max().unwrap_or(0);
+        self.set = if self.rules.is_empty() {
+            None
+        } else {
+            Some(regex::RegexSetBuilder::new(self.rules.iter().map(|r| r.re.as_str())).size_limit(64 << 20).dfa_size_limit(32 << 20).build()?)
+        };
+        Ok(())
+    }
+
+    /// The index of the first rule matching a line of `chars` characters.
+    fn first(&self, line: &str, chars: usize) -> Option<usize> {
+        if chars > self.longest {
+            return None;
+        }
+        let set = self.set.as_ref()?;
+        set.matches(line).iter().find(|&i| chars <= self.rules[i].maxlen)
+    }
+
+    fn any(&self, line: &str, chars: usize) -> bool {
+        self.first(line, chars).is_some()
     }
 }
 
@@ -54,11 +86,26 @@ struct BlockRule {
 struct Section {
     outlet: Option<String>,
     when: Option<Regex>,
-    lines: Vec<LineRule>,
-    lists: Vec<LineRule>,
+    lines: LineRules,
+    lists: LineRules,
     blocks: Vec<BlockRule>,
-    credits: Vec<LineRule>,
-    credit_names: Vec<LineRule>,
+    /// The blocks' START rules, in the same order.
+    block_starts: LineRules,
+    credits: LineRules,
+    credit_names: LineRules,
+}
+
+impl Section {
+    fn finish(&mut self) -> Result<(), regex::Error> {
+        self.block_starts = LineRules::default();
+        for b in &self.blocks {
+            self.block_starts.push(b.start.clone());
+        }
+        for rules in [&mut self.lines, &mut self.lists, &mut self.block_starts, &mut self.credits, &mut self.credit_names] {
+            rules.finish()?;
+        }
+        Ok(())
+    }
 }
 
 /// Why a line was removed; credits matter to caption detection.
@@ -133,6 +180,9 @@ impl BoilerplateRules {
                 }
             }
         }
+        for section in &mut sections {
+            section.finish().map_err(|e| invalid(0, &format!("rules too large to combine: {e}")))?;
+        }
         Ok(BoilerplateRules { sections })
     }
 
@@ -152,16 +202,14 @@ impl Active<'_> {
     /// Whether a line or paragraph is boilerplate by a `line`, `list` or `credit` rule.
     pub(crate) fn removal(&self, line: &str) -> Option<Removal> {
         let chars = line.chars().count();
-        let any = |pick: fn(&Section) -> &Vec<LineRule>| {
-            self.sections.iter().any(|s| pick(s).iter().any(|r| r.matches(line, chars)))
-        };
+        let any = |pick: fn(&Section) -> &LineRules| self.sections.iter().any(|s| pick(s).any(line, chars));
         if any(|s| &s.credits) {
             Some(Removal::Credit)
         } else if any(|s| &s.lines)
             || any(|s| &s.lists)
             // A block's first line is boilerplate even alone, so a wrapped START joined in
             // step 4 goes too, and a second run finds no block to start.
-            || self.sections.iter().any(|s| s.blocks.iter().any(|b| b.start.matches(line, chars)))
+            || any(|s| &s.block_starts)
         {
             Some(Removal::Boilerplate)
         } else {
@@ -172,19 +220,19 @@ impl Active<'_> {
     /// Whether a line is a list header ("Top Reads", "Read more:").
     pub(crate) fn is_list_header(&self, line: &str) -> bool {
         let chars = line.chars().count();
-        self.sections.iter().any(|s| s.lists.iter().any(|r| r.matches(line, chars)))
+        self.sections.iter().any(|s| s.lists.any(line, chars))
     }
 
     /// Whether a line is a photo credit.
     pub(crate) fn is_credit(&self, line: &str) -> bool {
         let chars = line.chars().count();
-        self.sections.iter().any(|s| s.credits.iter().any(|r| r.matches(line, chars)))
+        self.sections.iter().any(|s| s.credits.any(line, chars))
     }
 
     /// Whether a line is a bare photographer's name.
     pub(crate) fn is_credit_name(&self, line: &str) -> bool {
         let chars = line.chars().count();
-        self.sections.iter().any(|s| s.credit_names.iter().any(|r| r.matches(line, chars)))
+        self.sections.iter().any(|s| s.credit_names.any(line, chars))
     }
 
     /// If a block rule starts at `lines[i]`, the index of its last line (START alone when END
@@ -192,8 +240,7 @@ impl Active<'_> {
     pub(crate) fn block_end(&self, lines: &[String], i: usize) -> Option<usize> {
         let first = lines.get(i)?;
         let chars = first.chars().count();
-        let rule =
-            self.sections.iter().flat_map(|s| s.blocks.iter()).find(|b| b.start.matches(first, chars))?;
+        let rule = self.sections.iter().find_map(|s| s.block_starts.first(first, chars).map(|i| &s.blocks[i]))?;
         let mut seen = 0;
         for (j, line) in lines.iter().enumerate().skip(i + 1) {
             if line.is_empty() {
