@@ -62,9 +62,10 @@ schemas:
 clean:
 	rm -rf $(RELEASES)
 
-## The benchmark (issue 7): generated corpora of BENCH_SIZES (default 100MB,1GB), the release build
-## at --threads 1 and 2, the floor (SHA-256 of the same files) and the peer (datatrove, in its own
-## venv under target/bench/); prints one table and rewrites bench/results.md. See bench/run.py.
+## The benchmark (issues 7 and 10): generated corpora of BENCH_SIZES (default 100MB,1GB), the release
+## build at --threads 1 and 2, the floor (SHA-256 of the same files), the peer (datatrove, in its own
+## venv under target/bench/), the Ray build on a local cluster of 2 CPUs (Ray from .venv) and the
+## reduce alone; prints the tables and rewrites bench/results.md. See bench/run.py.
 .PHONY: bench
-bench:
-	$(PYTHON) bench/run.py
+bench: $(VENV)/.installed
+	BENCH_RAY_PYTHON=$(VENV)/bin/python $(PYTHON) bench/run.py
