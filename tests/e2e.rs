@@ -17,6 +17,13 @@ fn builds_data_raw_into_a_complete_verified_release() {
     }
     let out = w.run(&["verify", release.to_str().unwrap()], true);
     assert!(String::from_utf8_lossy(&out.stdout).contains("OK"));
+    // The card says where the articles come from (data/raw/metadata.csv): outlets by count,
+    // languages, and the span of publication dates.
+    let card = std::fs::read_to_string(release.join("README.md")).unwrap();
+    let sources = &card[card.find("## Sources").unwrap()..card.find("## How it was built").unwrap()];
+    assert!(sources.contains("| The Moscow Times | 3 |\n| The Fiscal Times | 1 |"), "{sources}");
+    assert!(sources.contains("Languages (detected, documents): `en` 5."), "{sources}");
+    assert!(sources.contains("Published from 2015-03 to 2023-06; 0 kept documents have no publication date."), "{sources}");
 
     let m = manifest(&release);
     assert_eq!(m["counts"]["articles_in"], 5);
@@ -189,6 +196,22 @@ fn stats_and_quiet() {
     assert_eq!(claims, stats["table_rows"]["casualty_claims"].as_u64().unwrap());
     let text = String::from_utf8(w.run(&["stats", "r/1"], true).stdout).unwrap();
     assert!(text.contains("rows per table:") && text.contains("claims by source type:"), "{text}");
+}
+
+#[test]
+fn off_a_terminal_each_stage_logs_a_plain_line() {
+    let w = Workdir::new();
+    let input = repo().join("data/raw");
+    // The test's stderr is a pipe, as in CI or `2> build.log`.
+    let out = w.run(&["build", "--input", input.to_str().unwrap(), "--out", "r", "--release-version", "1"], true);
+    let log = String::from_utf8(out.stderr).unwrap();
+    let lines: Vec<&str> = log.lines().collect();
+    let at = |prefix: &str| lines.iter().position(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("no `{prefix}` line in:\n{log}"));
+    let (map, dedup, write, done) = (at("map 1-of-1: "), at("dedup: 0/5 "), at("write: 0/5 "), at("wrote release 1"));
+    assert!(map < dedup && dedup < write && write < done, "stages in order:\n{log}");
+    assert!(lines.len() <= 12, "a few lines, not a line per tick:\n{log}");
+    assert!(!log.contains('\x1b') && !log.contains('\r'), "no escape codes or carriage returns:\n{log}");
+    assert!(out.stdout.is_empty(), "logs go to stderr only");
 }
 
 #[test]

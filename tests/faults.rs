@@ -10,11 +10,18 @@ fn entries(dir: &std::path::Path) -> Vec<String> {
     v
 }
 
+/// The error line of a failed run: one line, the last, after at most the plain progress lines
+/// that a run off a terminal prints (`stage: N/M (Ts)`).
 fn one_line_error(stderr: &[u8]) -> String {
-    let err = String::from_utf8_lossy(stderr).into_owned();
-    assert_eq!(err.lines().count(), 1, "one line expected: {err}");
-    assert!(err.starts_with("error: "), "{err}");
-    err
+    let all = String::from_utf8_lossy(stderr).into_owned();
+    let lines: Vec<&str> = all.lines().collect();
+    let (err, progress) = lines.split_last().unwrap_or_else(|| panic!("no error line"));
+    assert!(err.starts_with("error: "), "{all}");
+    for l in progress {
+        let counts = l.rsplit_once(": ").map(|(_, c)| c).unwrap_or("");
+        assert!(counts.contains('/') && counts.ends_with("s)") && !l.starts_with("error"), "only progress lines before the error: {all}");
+    }
+    err.to_string()
 }
 
 #[test]

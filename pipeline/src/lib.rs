@@ -14,6 +14,7 @@ pub mod lexicon;
 pub mod map;
 pub mod model;
 pub mod normalize;
+pub mod progress;
 pub mod reduce;
 pub mod release;
 pub mod report;

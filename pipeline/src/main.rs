@@ -60,11 +60,15 @@ impl Verbosity {
         }
     }
 
-    /// A progress bar on a terminal; hidden otherwise (then only the final summary lines print).
-    /// No colours, so `NO_COLOR` holds by construction.
+    /// A progress bar on a terminal; plain log lines otherwise (a line per stage, and at most
+    /// one each 10 s within it); nothing with `--quiet`. No colours, so `NO_COLOR` holds by
+    /// construction.
     fn progress(self) -> ProgressBar {
-        if self == Verbosity::Quiet || !std::io::stderr().is_terminal() {
+        if self == Verbosity::Quiet {
             return ProgressBar::hidden();
+        }
+        if !std::io::stderr().is_terminal() {
+            return casualty_corpus::progress::plain_bar(std::io::stderr());
         }
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
         bar.set_style(ProgressStyle::with_template("{msg:>10} [{elapsed_precise}] {wide_bar} {pos}/{len}").unwrap_or_else(|_| ProgressStyle::default_bar()));

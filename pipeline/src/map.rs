@@ -197,7 +197,7 @@ pub fn map_item(item: RawItem, stages: &Stages) -> Mapped {
 
 /// Maps the files of one shard into `work/shards/K-of-N/`. Items are read in order, processed in
 /// parallel batches, and written in order, so the files do not depend on the thread count.
-/// `progress` counts input files (hidden when nobody watches).
+/// `progress` counts input files (a bar on a terminal, plain lines otherwise, hidden if quiet).
 pub fn map_shard(corpus: &Corpus, shard: ShardSpec, work: &Path, stages: &Stages, progress: &ProgressBar) -> Result<MapStats, PipelineError> {
     let started = Instant::now();
     let mut writer = ShardWriter::create(work, shard, &stages.config())?;

@@ -42,12 +42,15 @@ pub fn reduce(work: &Path, out: &Path, version: &str, progress: &ProgressBar) ->
         let path = dir.join("keys.jsonl");
         shard::read_lines(&path, |k: dedup::DocKey| keys.push(&k).map_err(|e| shard::corrupt(&path, e)))?;
     }
+    // Counts first, then the message: a plain log prints its line on the message change.
+    progress.set_position(0);
+    progress.set_length(keys.len() as u64);
     progress.set_message("dedup");
     let decisions = dedup::decide_table(&keys, &config.dedup, |needed| read_signatures(&shards, needed, &keys))?;
     keys.drop_band_keys();
-    progress.set_message("write");
     progress.set_position(0);
     progress.set_length(keys.len() as u64);
+    progress.set_message("write");
 
     let staging = release::scratch_dir(out, "staging", version)?;
     let mut writer = ReleaseWriter::create(staging.path(), version)?;

@@ -1,8 +1,11 @@
 //! The release's self-description: `datapackage.json` (Frictionless Data Package) and
 //! `README.md` (the dataset card). Both derive from the table definitions and the manifest only.
 
+use std::collections::BTreeMap;
+
 use serde_json::{json, Value};
 
+use crate::model::Document;
 use crate::release::manifest::Manifest;
 use crate::release::tables::{Kind, TABLES};
 
@@ -19,6 +22,96 @@ const QUALITY_SETS: &[(&str, &str)] = &[
     ("heldout3", "twelve fictional articles of other conflicts (Gaza, Sudan, Syria, Sahel, Congo ...), annotated independently of the rules"),
     ("heldout4", "ten fictional articles in the styles of BBC, Guardian, AP, Times of Israel, Al Jazeera, Meduza, Reuters ..., annotated independently of the rules"),
 ];
+
+/// Outlets named by more distinct values than this are counted, not listed one by one.
+const MAX_OUTLETS_TRACKED: usize = 100_000;
+/// Outlets listed in the card, by number of documents.
+const OUTLETS_SHOWN: usize = 20;
+
+/// What the kept documents come from, gathered while they are written (in release order, so the
+/// same every time): outlets, languages and the publication dates' span.
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    outlets: BTreeMap<String, u64>,
+    /// Documents of outlets beyond `MAX_OUTLETS_TRACKED`.
+    other_outlets: u64,
+    no_outlet: u64,
+    languages: BTreeMap<String, u64>,
+    /// Earliest and latest `published` (ISO 8601 dates compare as text).
+    first: Option<String>,
+    last: Option<String>,
+    undated: u64,
+}
+
+impl Sources {
+    pub fn add(&mut self, d: &Document) {
+        match d.outlet.as_deref().map(str::trim).filter(|o| !o.is_empty()) {
+            Some(o) => {
+                let tracked = self.outlets.len() < MAX_OUTLETS_TRACKED;
+                match self.outlets.get_mut(o) {
+                    Some(n) => *n += 1,
+                    None if tracked => {
+                        self.outlets.insert(o.to_owned(), 1);
+                    }
+                    None => self.other_outlets += 1,
+                }
+            }
+            None => self.no_outlet += 1,
+        }
+        *self.languages.entry(d.language.clone().unwrap_or_else(|| "unknown".to_owned())).or_default() += 1;
+        match d.published.as_deref().filter(|p| !p.is_empty()) {
+            Some(p) => {
+                if self.first.as_deref().is_none_or(|f| p < f) {
+                    self.first = Some(p.to_owned());
+                }
+                if self.last.as_deref().is_none_or(|l| p > l) {
+                    self.last = Some(p.to_owned());
+                }
+            }
+            None => self.undated += 1,
+        }
+    }
+
+    /// The card's paragraphs on outlets, languages and dates.
+    fn section(&self) -> String {
+        let mut s = String::new();
+        let mut outlets: Vec<(&String, &u64)> = self.outlets.iter().collect();
+        outlets.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+        let named: u64 = self.outlets.values().sum::<u64>() + self.other_outlets;
+        if outlets.is_empty() && self.other_outlets == 0 {
+            s.push_str("No kept document names its outlet.\n\n");
+        } else {
+            s.push_str(&format!(
+                "Outlets: {} kept documents name {}{} outlet(s); {} name none.\n\n| outlet | documents |\n|---|---|\n",
+                named,
+                if self.other_outlets > 0 { "more than " } else { "" },
+                outlets.len(),
+                self.no_outlet
+            ));
+            for (o, n) in outlets.iter().take(OUTLETS_SHOWN) {
+                s.push_str(&format!("| {} | {n} |\n", o.replace('|', "\\|")));
+            }
+            let rest: u64 = outlets.iter().skip(OUTLETS_SHOWN).map(|(_, n)| **n).sum::<u64>() + self.other_outlets;
+            if rest > 0 {
+                s.push_str(&format!("| ({} more outlets) | {rest} |\n", outlets.len().saturating_sub(OUTLETS_SHOWN)));
+            }
+            s.push('\n');
+        }
+        let langs: Vec<String> = {
+            let mut v: Vec<(&String, &u64)> = self.languages.iter().collect();
+            v.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            v.iter().map(|(l, n)| format!("`{l}` {n}")).collect()
+        };
+        if !langs.is_empty() {
+            s.push_str(&format!("Languages (detected, documents): {}.\n\n", langs.join(", ")));
+        }
+        match (&self.first, &self.last) {
+            (Some(f), Some(l)) => s.push_str(&format!("Published from {f} to {l}; {} kept documents have no publication date.\n\n", self.undated)),
+            _ => s.push_str("No kept document has a publication date.\n\n"),
+        }
+        s
+    }
+}
 
 /// The quality section of the card, from the quality file.
 fn quality_section() -> String {
@@ -133,7 +226,7 @@ pub fn datapackage(m: &Manifest) -> Vec<u8> {
     bytes
 }
 
-pub fn dataset_card(m: &Manifest) -> String {
+pub fn dataset_card(m: &Manifest, sources: &Sources) -> String {
     let c = &m.counts;
     let mut s = String::new();
     s.push_str(&format!("# Casualty-reporting corpus, release {}\n\n", m.release_version));
@@ -150,6 +243,7 @@ pub fn dataset_card(m: &Manifest) -> String {
          {} metadata rows had problems (listed in `rejects`).\n\n",
         c.articles_in, m.input_digest, c.kept, c.duplicates, c.exact_raw_duplicates, c.exact_text_duplicates, c.near_duplicates, c.rejects, c.metadata_problems
     ));
+    s.push_str(&sources.section());
     if !c.rejects_by_reason.is_empty() {
         s.push_str("| reject reason | rows |\n|---|---|\n");
         for (reason, n) in &c.rejects_by_reason {
@@ -212,4 +306,63 @@ pub fn dataset_card(m: &Manifest) -> String {
          expression is vague it stays null.\n",
     );
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn doc(outlet: Option<&str>, language: Option<&str>, published: Option<&str>) -> Document {
+        Document {
+            doc_id: "d".into(),
+            source_path: "a.txt".into(),
+            source_item: None,
+            source_id: "a".into(),
+            raw_sha256: "0".repeat(64),
+            outlet: outlet.map(str::to_owned),
+            title: None,
+            url: None,
+            published: published.map(str::to_owned),
+            published_precision: None,
+            language: language.map(str::to_owned),
+            encoding_detected: "utf-8".into(),
+            text: String::new(),
+            char_count: 0,
+            word_count: 0,
+            sentence_count: 0,
+            boilerplate_chars_removed: 0,
+        }
+    }
+
+    #[test]
+    fn sources_list_outlets_by_count_then_name_and_the_date_span() {
+        let mut s = Sources::default();
+        for _ in 0..3 {
+            s.add(&doc(Some("Reuters"), Some("en"), Some("2024-02-01")));
+        }
+        s.add(&doc(Some("AP"), Some("en"), Some("2023-12-31T08:00:00Z")));
+        s.add(&doc(Some("BBC"), Some("fr"), None));
+        s.add(&doc(Some("  "), None, Some("2024-03")));
+        for i in 0..OUTLETS_SHOWN + 2 {
+            s.add(&doc(Some(&format!("Outlet {i:02}")), Some("en"), None));
+        }
+        let text = s.section();
+        assert!(text.starts_with(&format!("Outlets: {} kept documents name {} outlet(s); 1 name none.", 5 + OUTLETS_SHOWN + 2, 3 + OUTLETS_SHOWN + 2)), "{text}");
+        // Count first, then name: Reuters, then AP before BBC; the tail is one row.
+        let rows: Vec<&str> = text.lines().filter(|l| l.starts_with("| ") && !l.starts_with("| outlet")).collect();
+        assert_eq!(&rows[..3], &["| Reuters | 3 |", "| AP | 1 |", "| BBC | 1 |"]);
+        assert_eq!(rows.len(), OUTLETS_SHOWN + 1);
+        assert_eq!(rows[OUTLETS_SHOWN], "| (5 more outlets) | 5 |");
+        assert!(text.contains("Languages (detected, documents): `en` 26, `fr` 1, `unknown` 1."), "{text}");
+        assert!(text.contains("Published from 2023-12-31T08:00:00Z to 2024-03; 23 kept documents have no publication date."), "{text}");
+    }
+
+    #[test]
+    fn no_outlets_and_no_dates_are_said_plainly() {
+        let mut s = Sources::default();
+        s.add(&doc(None, None, None));
+        let text = s.section();
+        assert!(text.contains("No kept document names its outlet."), "{text}");
+        assert!(text.contains("No kept document has a publication date."), "{text}");
+    }
 }

@@ -28,6 +28,7 @@ pub struct ReleaseWriter {
     claims: TableWriter,
     named: TableWriter,
     statements: TableWriter,
+    sources: card::Sources,
 }
 
 fn io(path: &Path) -> impl FnOnce(std::io::Error) -> PipelineError + '_ {
@@ -51,12 +52,14 @@ impl ReleaseWriter {
             claims: open(&tables::CASUALTY_CLAIMS)?,
             named: open(&tables::NAMED_CASUALTIES)?,
             statements: open(&tables::STATEMENTS)?,
+            sources: card::Sources::default(),
         })
     }
 
     /// A kept document and all its rows.
     pub fn document(&mut self, rec: &DocRecord) -> Result<(), PipelineError> {
         self.documents.push(&rec.document)?;
+        self.sources.add(&rec.document);
         for r in &rec.sentences {
             self.sentences.push(r)?;
         }
@@ -96,7 +99,7 @@ impl ReleaseWriter {
         let path = dir.join("datapackage.json");
         std::fs::write(&path, card::datapackage(&manifest)).map_err(io(&path))?;
         let path = dir.join("README.md");
-        std::fs::write(&path, card::dataset_card(&manifest)).map_err(io(&path))?;
+        std::fs::write(&path, card::dataset_card(&manifest, &self.sources)).map_err(io(&path))?;
         // The report reads the finished tables; it depends on nothing the file list adds.
         crate::report::write_into(&dir, &manifest).map_err(|e| PipelineError::Table { table: "report.html".to_owned(), message: e.to_string() })?;
         manifest.files = manifest::list_files(&dir, &manifest.table_rows)?;
