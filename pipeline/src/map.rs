@@ -259,21 +259,23 @@ fn read_batches(files: &[crate::ingest::InputFile], stages: &Stages, progress: &
     let mut open = true;
     for file in files {
         progress.inc(1);
-        formats::read_items(file, &stages.ingest, &mut |item| {
-            if !open {
-                return Ok(());
-            }
+        let read = formats::read_items(file, &stages.ingest, &mut |item| {
             batch_bytes += item_bytes(&item);
             batch.push(item);
             if batch_full(batch.len(), batch_bytes) {
                 open = to_map.send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ITEMS))).is_ok();
                 batch_bytes = 0;
+                if !open {
+                    // Stops reading this file at once (a large file is not read to its end).
+                    return Err(PipelineError::Shards("map stopped".to_owned()));
+                }
             }
             Ok::<(), PipelineError>(())
-        })?;
+        });
         if !open {
             return Ok(());
         }
+        read?;
     }
     if !batch.is_empty() {
         let _ = to_map.send(batch);
