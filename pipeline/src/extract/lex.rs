@@ -251,9 +251,9 @@ impl Lexicon {
             .map(|(s, pattern)| Ok(Stance { re: compile(pattern)?, stance: s.stance.clone(), topic: s.topic.clone() }))
             .collect::<Result<Vec<_>, LexiconError>>()?;
         let hedge_patterns: Vec<String> = raw.hedges.iter().map(|h| format!(r"\b(?:{h})")).collect();
-        for h in &hedge_patterns {
-            compile(h)?;
-        }
+        let any_hedge = if hedge_patterns.is_empty() { r"\b\B".to_string() } else { hedge_patterns.iter().map(|h| format!("(?:{h})")).collect::<Vec<_>>().join("|") };
+        // A bad hedge is named in the error, not the whole alternation.
+        let hedge_re = compile(&any_hedge).map_err(|e| hedge_patterns.iter().find_map(|h| compile(h).err()).unwrap_or(e))?;
         Ok(Lexicon {
             count_re,
             singular_re,
@@ -261,7 +261,7 @@ impl Lexicon {
             outcomes,
             outcome_set: compile_set(&outcome_patterns)?,
             negated_report: compile(&raw.negated_report)?,
-            hedge_re: compile(&if hedge_patterns.is_empty() { r"\b\B".to_string() } else { hedge_patterns.iter().map(|h| format!("(?:{h})")).collect::<Vec<_>>().join("|") })?,
+            hedge_re,
             report_verb_re: compile(&format!(r"\b{}\b", alternation(raw.report_verbs.iter().cloned())))?,
             source_types: labeled(&raw.source_types)?,
             generic_official_re: compile(&format!(r"\b{}\b", alternation(raw.generic_officials.iter().cloned())))?,
