@@ -533,20 +533,25 @@ def fmt(x, spec=".1f", none="-"):
     return none if x is None else format(x, spec)
 
 
+def md_table(head: str, rows: list[list[str]]) -> list[str]:
+    """A Markdown table: the header line, its separator (as many columns as the header) and rows."""
+    cols = head.count("|") - 1
+    for r in rows:
+        assert len(r) == cols, f"a row of {len(r)} cells under {cols} columns"
+    return [head, "|" + "---|" * cols] + ["| " + " | ".join(r) + " |" for r in rows]
+
+
 def build_report(res: dict) -> tuple[str, str]:
     rows = res["rows"]
     head = ("| run | input | input MB | threads | seconds | MB/s | docs/s | peak RSS MiB | map s | reduce s "
             "| x sha256sum | x hashlib | peer / ours | other CPU |")
-    sep = "|" + "---|" * 14
-    lines = [head, sep]
-    for r in rows:
-        lines.append("| " + " | ".join([
+    lines = md_table(head, [[
             r["run"], r["input"], fmt(r["mb"]), str(r.get("threads", "-")), fmt(r["seconds"], ".2f"),
             fmt(r["mb"] / r["seconds"] if r["seconds"] else None, ".2f"),
             fmt(r["docs"] / r["seconds"] if r.get("docs") and r["seconds"] else None, ".0f"),
             fmt(r["rss"] / MIB if r.get("rss") else None, ".0f"), fmt(r.get("map"), ".2f"), fmt(r.get("reduce"), ".2f"),
             fmt(r.get("x_sha256sum"), ".1f"), fmt(r.get("x_hashlib"), ".1f"), fmt(r.get("peer_ratio"), ".1f"),
-            fmt(r.get("other"), ".2f")]) + " |")
+            fmt(r.get("other"), ".2f")] for r in rows])
     table = "\n".join(lines)
     return table, "\n".join(targets(res))
 
@@ -617,32 +622,30 @@ def scale_report(res: dict) -> list[str]:
                 "fewer ~16 MB JSONL parts than shards some tasks are empty (`longest map task s`). "
                 "Memory of the driver and every process under it (Ray's own, the workers, each map and the reduce), "
                 "sampled every 0.2 s from /proc: the peak of the summed PSS (shared pages split between the processes) and "
-                "of the summed RSS; `largest process` is `/usr/bin/time -v`'s figure (the single largest process it waited for).", "",
-                "| input | input MB | docs | workers | shards | threads per task | Ray s | build s | Ray / build | cluster start s "
-                "| map s | longest map task s | reduce s | peak PSS MiB (sum) | peak RSS MiB (sum) | largest process MiB | reduce MiB | release | other CPU |",
-                "|" + "---|" * 19]
-        for r in ray:
-            out.append("| " + " | ".join([
+                "of the summed RSS; `largest process` is `/usr/bin/time -v`'s figure (the single largest process it waited for).", ""]
+        out += md_table(
+            "| input | input MB | docs | workers | shards | threads per task | Ray s | build s | Ray / build | cluster start s "
+            "| map s | longest map task s | reduce s | peak PSS MiB (sum) | peak RSS MiB (sum) | largest process MiB | reduce MiB | release | other CPU |",
+            [[
                 r["label"], fmt(r["mb"]), str(r["docs"]), str(r["workers"]), str(r["shards"]), str(r.get("threads_per_task") or "-"),
                 fmt(r["seconds"], ".2f"), fmt(r.get("build_seconds"), ".2f"), fmt(r.get("ratio"), ".2f"),
                 fmt(r.get("connect_seconds"), ".2f"), fmt(r.get("map_seconds"), ".2f"),
                 fmt(max((x for x in r.get("shard_seconds") or [] if x is not None), default=None), ".2f"),
                 fmt(r.get("reduce_seconds"), ".2f"), mib(r.get("tree_pss")), mib(r.get("tree_rss")), mib(r.get("rss")), mib(r.get("watched_rss")),
-                r["same"].split(" (")[0], fmt(r.get("other"), ".2f")]) + " |")
+                r["same"].split(" (")[0], fmt(r.get("other"), ".2f")] for r in ray])
         out.append("")
     if red:
         out += ["Reduce alone: `casualty-corpus map --shard K/N` for every shard, then `casualty-corpus reduce` under "
                 "`/usr/bin/time -v`; documents = the inputs the reduce's summary counts (`inputs: N read`). The per-million "
                 "figures divide the whole peak by the documents: at these sizes the peak is mostly the report page "
-                "(capped), so they overstate the cost per document (see the notes).", "",
-                "| input | input MB | docs | shards | threads | map s (all shards) | reduce s | reduce s per M docs | peak RSS MiB "
-                "| MiB per M docs | release | other CPU |",
-                "|" + "---|" * 12]
-        for r in red:
-            out.append("| " + " | ".join([
+                "(capped), so they overstate the cost per document (see the notes).", ""]
+        out += md_table(
+            "| input | input MB | docs | shards | threads | map s (all shards) | reduce s | reduce s per M docs | peak RSS MiB "
+            "| MiB per M docs | release | other CPU |",
+            [[
                 r["label"], fmt(r["mb"]), str(r["docs"]), str(r["shards"]), str(r["threads"]), fmt(r["map_seconds"], ".1f"),
                 fmt(r["seconds"], ".2f"), fmt(r.get("s_per_mdoc"), ".0f"), mib(r.get("rss")), fmt(r.get("mib_per_mdoc"), ".0f"),
-                r["same"].split(" (")[0], fmt(r.get("other"), ".2f")]) + " |")
+                r["same"].split(" (")[0], fmt(r.get("other"), ".2f")] for r in red])
         if len(red) > 1:
             a, b = min(red, key=lambda r: r["docs"]), max(red, key=lambda r: r["docs"])
             if b["docs"] > a["docs"] and a.get("rss") and b.get("rss"):
