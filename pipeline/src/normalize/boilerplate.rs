@@ -74,9 +74,9 @@ impl LineRules {
     }
 }
 
+/// A block's END and reach; its START is in the section's `block_starts`, at the same index.
 #[derive(Debug, Clone)]
 struct BlockRule {
-    start: LineRule,
     end: Regex,
     maxlines: usize,
 }
@@ -89,7 +89,7 @@ struct Section {
     lines: LineRules,
     lists: LineRules,
     blocks: Vec<BlockRule>,
-    /// The blocks' START rules, in the same order.
+    /// The blocks' START rules, in the order of `blocks`.
     block_starts: LineRules,
     credits: LineRules,
     credit_names: LineRules,
@@ -97,10 +97,6 @@ struct Section {
 
 impl Section {
     fn finish(&mut self) -> Result<(), regex::Error> {
-        self.block_starts = LineRules::default();
-        for b in &self.blocks {
-            self.block_starts.push(b.start.clone());
-        }
         for rules in [&mut self.lines, &mut self.lists, &mut self.block_starts, &mut self.credits, &mut self.credit_names] {
             rules.finish()?;
         }
@@ -152,11 +148,11 @@ impl BoilerplateRules {
                             let (start, end) = value
                                 .split_once(" => ")
                                 .ok_or_else(|| invalid(line, "a block rule is `block: START => END`"))?;
+                            section.block_starts.push(LineRule {
+                                re: rulefile::compile(FILE, line, start.trim(), Anchor::Whole)?,
+                                maxlen: DEFAULT_MAXLEN,
+                            });
                             section.blocks.push(BlockRule {
-                                start: LineRule {
-                                    re: rulefile::compile(FILE, line, start.trim(), Anchor::Whole)?,
-                                    maxlen: DEFAULT_MAXLEN,
-                                },
                                 end: rulefile::compile(FILE, line, end.trim(), Anchor::Whole)?,
                                 maxlines: rulefile::param(&params, "maxlines", DEFAULT_MAXLINES),
                             });
